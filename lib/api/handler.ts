@@ -1,0 +1,139 @@
+import "server-only";
+import { type NextRequest, NextResponse } from "next/server";
+import { z } from "zod";
+import { authenticateSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { type AuthContext, authenticateToken } from "@/lib/auth/tokens";
+import { db } from "@/lib/db";
+import { ApiError, badRequest, forbidden, invalidInput, unauthorized } from "@/lib/errors";
+
+export const TOKEN_HEADER = "x-storageapi-token";
+export const MAX_JSON_BODY_BYTES = 1_000_000;
+
+type RouteParams = Record<string, string | string[] | undefined>;
+export type HandlerContext<P extends RouteParams> = { auth: AuthContext; params: P; origin: string };
+type Handler<P extends RouteParams> = (request: NextRequest, ctx: HandlerContext<P>) => Promise<Response>;
+
+/**
+ * The one wrapper every API route goes through: authenticates the token (header) or the
+ * dashboard session (cookie), checks the permission, and maps every error to JSON.
+ */
+export function withAuth<P extends RouteParams = Record<string, never>>(
+  options: { permission: "read" | "manage" },
+  handler: Handler<P>,
+) {
+  return async (request: NextRequest, routeCtx: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const auth = await authenticate(request);
+      if (options.permission === "manage" && auth.permission !== "manage") {
+        throw forbidden("This token may only read; creating, changing or killing needs a token that can manage jobs.");
+      }
+      const params = await routeCtx.params;
+      return await handler(request, { auth, params, origin: publicOrigin(request) });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** Routes that need no token (sign-in, health) still get the same error mapping. */
+export function withErrors<P extends RouteParams = Record<string, never>>(
+  handler: (request: NextRequest, ctx: { params: P }) => Promise<Response>,
+) {
+  return async (request: NextRequest, routeCtx: { params: Promise<P> }): Promise<Response> => {
+    try {
+      return await handler(request, { params: await routeCtx.params });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+async function authenticate(request: NextRequest): Promise<AuthContext> {
+  const secret = request.headers.get(TOKEN_HEADER);
+  if (secret !== null) {
+    const auth = await authenticateToken({ db: db(), secret: secret.trim() });
+    if (!auth) throw unauthorized("The X-StorageApi-Token is invalid or has been revoked.");
+    return auth;
+  }
+  const sessionId = request.cookies.get(SESSION_COOKIE)?.value;
+  if (sessionId) {
+    // A cookie rides along with cross-site requests; mutations must come from our own pages.
+    if (!["GET", "HEAD", "OPTIONS"].includes(request.method) && !isSameOrigin(request)) {
+      throw forbidden("Cross-site request refused.");
+    }
+    const auth = await authenticateSession({ db: db(), sessionId });
+    if (!auth) throw unauthorized("Your session has expired; sign in again.");
+    return auth;
+  }
+  throw unauthorized();
+}
+
+export function isSameOrigin(request: NextRequest): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  return origin === publicOrigin(request);
+}
+
+export function publicOrigin(request: NextRequest): string {
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? request.nextUrl.host;
+  const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
+  return `${proto}://${host}`;
+}
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return NextResponse.json(error.toJSON(), { status: error.status });
+  if (error instanceof z.ZodError) return errorResponse(zodToApiError(error));
+  const id = Math.random().toString(36).slice(2, 10);
+  console.error(`[api] unexpected error ${id}`, error);
+  return NextResponse.json(
+    { error: `Internal error (reference ${id}); the details are in the server log.`, code: "internalError", status: 500 },
+    { status: 500 },
+  );
+}
+
+export function zodToApiError(error: z.ZodError): ApiError {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join(".") || undefined;
+  const message = issue ? `${field ? `${field}: ` : ""}${issue.message}` : "Invalid input.";
+  return invalidInput(message, field);
+}
+
+/** Reads a JSON body with a size limit (413), a syntax check (400) and the schema (422). */
+export async function readJson<S extends z.ZodType>(request: NextRequest, schema: S): Promise<z.output<S>> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge();
+  let value: unknown;
+  try {
+    value = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    throw badRequest("malformedJson", "The request body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw zodToApiError(parsed.error);
+  return parsed.data;
+}
+
+function tooLarge() {
+  return new ApiError(413, "payloadTooLarge", `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`);
+}
+
+/** Parses query parameters: `status[]=a&status[]=b` and `status=a&status=b` both give arrays. */
+export function queryObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [rawKey, value] of params) {
+    const isArray = rawKey.endsWith("[]");
+    const key = isArray ? rawKey.slice(0, -2) : rawKey;
+    const existing = out[key];
+    if (existing === undefined) out[key] = isArray ? [value] : value;
+    else out[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+export function parseQuery<S extends z.ZodType>(request: NextRequest, schema: S): z.output<S> {
+  const parsed = schema.safeParse(queryObject(request.nextUrl.searchParams));
+  if (!parsed.success) throw zodToApiError(parsed.error);
+  return parsed.data;
+}

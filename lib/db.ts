@@ -1,0 +1,54 @@
+import "server-only";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { env } from "@/lib/env";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+
+export type Db = PrismaClient;
+
+export type DbTarget = { kind: "pglite"; dir?: string } | { kind: "postgresql"; url: string; poolSize?: number };
+
+export type DbHandle = { db: Db; target: DbTarget; close(): Promise<void> };
+
+/** Opens a Prisma client on PGlite (a folder, or memory when `dir` is absent) or on PostgreSQL. */
+export function openDb(target: DbTarget): DbHandle {
+  if (target.kind === "postgresql") {
+    const adapter = new PrismaPg({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const db = new PrismaClient({ adapter });
+    return { db, target, close: () => db.$disconnect() };
+  }
+  const pglite = new PGlite(target.dir);
+  const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    db,
+    target,
+    async close() {
+      await db.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+export function targetFromEnv(): DbTarget {
+  return env.DATABASE_URL ? { kind: "postgresql", url: env.DATABASE_URL } : { kind: "pglite", dir: env.pgliteDir };
+}
+
+// One client per process; kept on globalThis so Next's dev reloads do not open a second PGlite.
+const holder = globalThis as unknown as { __jobdeckDb?: DbHandle };
+
+export function db(): Db {
+  holder.__jobdeckDb ??= openDb(targetFromEnv());
+  return holder.__jobdeckDb.db;
+}
+
+/** Tests and scripts point the process-wide client somewhere else (a fresh database). */
+export function useDb(handle: DbHandle): void {
+  holder.__jobdeckDb = handle;
+}
+
+export async function closeDb(): Promise<void> {
+  const handle = holder.__jobdeckDb;
+  holder.__jobdeckDb = undefined;
+  await handle?.close();
+}

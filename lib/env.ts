@@ -1,0 +1,53 @@
+// The one module that reads process.env. Everything else imports `env` from here.
+import path from "node:path";
+import { z } from "zod";
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  JOBDECK_DATA_DIR: z.string().min(1).default(".data"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  JOBDECK_DEMO_TOKEN: z.string().min(16, "JOBDECK_DEMO_TOKEN must be at least 16 characters").optional(),
+  // Worker slots inside the web process; 0 runs the web process without workers.
+  JOBDECK_IN_PROCESS_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  // One-click sign-in to the demo project; on by default only with the embedded database.
+  JOBDECK_DEMO_SIGNIN: z.enum(["0", "1"]).optional(),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+export type Env = z.infer<typeof schema> & {
+  dataDir: string;
+  pgliteDir: string;
+  filesDir: string;
+  database: "postgresql" | "pglite";
+  demoSignIn: boolean;
+};
+
+function readEnv(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  const dataDir = path.resolve(parsed.data.JOBDECK_DATA_DIR);
+  return {
+    ...parsed.data,
+    dataDir,
+    pgliteDir: path.join(dataDir, "pglite"),
+    filesDir: path.join(dataDir, "files"),
+    database: parsed.data.DATABASE_URL ? "postgresql" : "pglite",
+    demoSignIn: parsed.data.JOBDECK_DEMO_SIGNIN ? parsed.data.JOBDECK_DEMO_SIGNIN === "1" : !parsed.data.DATABASE_URL,
+  };
+}
+
+export const env: Env = readEnv();
+
+/** The URL Prisma's CLI migrates. The embedded database is addressed as host `pglite`,
+ *  which prisma/schema-engine.mjs opens with PGlite instead of a network connection. */
+export function migrationDatabaseUrl(e: Env = env): string {
+  return e.DATABASE_URL ?? `postgresql://pglite/jobdeck?dir=${encodeURIComponent(e.pgliteDir)}`;
+}

@@ -1,0 +1,108 @@
+import "server-only";
+import type { AuthContext } from "@/lib/auth/tokens";
+import type { Db } from "@/lib/db";
+import { badRequest, invalidInput } from "@/lib/errors";
+import { writeEvents } from "@/lib/events/write-event";
+import type { Job } from "@/lib/generated/prisma/client";
+import type { CreateJobInput, JOB_TYPES } from "@/lib/schemas/jobs";
+
+/**
+ * POST /jobs. Checks the component and configuration, places the job in its parent's tree
+ * (X-KBC-RunId), and stores it as `created` for the scheduler to pick up.
+ */
+export async function createJob(options: {
+  db: Db;
+  auth: Pick<AuthContext, "projectId" | "tokenId">;
+  input: CreateJobInput;
+  parentRunId?: string | null;
+  type?: (typeof JOB_TYPES)[number];
+  phase?: number;
+  now?: Date;
+}): Promise<Job> {
+  const { db, auth, input } = options;
+  const now = options.now ?? new Date();
+  const branchId = input.branchId ?? "default";
+
+  const component = await db.component.findUnique({ where: { id: input.component } });
+  if (!component) throw invalidInput(`component "${input.component}" does not exist`, "component");
+
+  if (input.config !== undefined) {
+    const config = await db.configuration.findUnique({
+      where: {
+        projectId_componentId_branchId_configId: {
+          projectId: auth.projectId,
+          componentId: input.component,
+          branchId,
+          configId: input.config,
+        },
+      },
+    });
+    if (!config) {
+      throw invalidInput(`configuration "${input.config}" of component "${input.component}" does not exist`, "config");
+    }
+    if (config.isDisabled && input.mode !== "forceRun") {
+      throw badRequest("configurationDisabled", `Configuration "${config.name}" is disabled; run it with mode "forceRun".`);
+    }
+  }
+
+  let parent: Pick<Job, "runId" | "rootRunId"> | null = null;
+  const parentRunId = options.parentRunId?.trim() || null;
+  if (parentRunId) {
+    if (!/^\d{1,18}(\.\d{1,18})*$/.test(parentRunId)) {
+      throw badRequest("invalidRunId", "X-KBC-RunId must be a run id such as 123 or 123.456.");
+    }
+    parent = await db.job.findUnique({
+      where: { projectId_runId: { projectId: auth.projectId, runId: parentRunId } },
+      select: { runId: true, rootRunId: true },
+    });
+    if (!parent) throw badRequest("invalidRunId", `X-KBC-RunId "${parentRunId}" does not match a job of this project.`);
+  }
+
+  // The id is needed before the insert: runId embeds it.
+  const [{ id }] = await db.$queryRaw<[{ id: bigint }]>`SELECT nextval(pg_get_serial_sequence('"Job"', 'id')) AS id`;
+  const runId = parent ? `${parent.runId}.${id}` : id.toString();
+  const type = options.type ?? (component.type === "orchestrator" ? "orchestrationContainer" : "standard");
+
+  const job = await db.job.create({
+    data: {
+      id,
+      projectId: auth.projectId,
+      tokenId: auth.tokenId,
+      runId,
+      parentRunId: parent?.runId ?? null,
+      rootRunId: parent?.rootRunId ?? runId,
+      status: "created",
+      desiredStatus: "processing",
+      mode: input.mode,
+      type,
+      component: input.component,
+      config: input.config ?? null,
+      configData: (input.configData ?? undefined) as object | undefined,
+      configRowIds: input.configRowIds ?? [],
+      tag: input.tag ?? null,
+      branchId,
+      backendSize: input.backend?.size ?? null,
+      parallelism: input.parallelism ?? null,
+      onError: input.behavior?.onError ?? null,
+      phase: options.phase ?? null,
+      createdTime: now,
+      updatedAt: now,
+    },
+  });
+  await writeEvents({
+    db,
+    events: [
+      {
+        projectId: auth.projectId,
+        jobId: job.id,
+        runId: job.runId,
+        event: "job.created",
+        component: job.component,
+        message: `Job ${job.id} created`,
+        params: { mode: job.mode, config: job.config, configRowIds: job.configRowIds, tag: job.tag },
+        created: now,
+      },
+    ],
+  });
+  return job;
+}

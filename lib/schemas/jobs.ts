@@ -1,0 +1,139 @@
+// Request and response schemas of the Queue API, shared by route handlers, the dashboard and tests.
+import { z } from "zod";
+import { BACKEND_SIZES } from "@/lib/jobs/credits";
+import { DESIRED_STATUSES, JOB_STATUSES } from "@/lib/jobs/state";
+import { parseTimeFilter } from "@/lib/time";
+
+export const JOB_MODES = ["run", "forceRun", "debug"] as const;
+export const JOB_TYPES = ["standard", "container", "phaseContainer", "orchestrationContainer"] as const;
+export const WAIT_REASONS = ["configLock", "projectLimit", "phase", "parallelism"] as const;
+export const SORT_KEYS = ["id", "createdTime", "startTime", "endTime", "durationSeconds", "status", "componentId"] as const;
+
+const idString = z.string().regex(/^\d{1,18}$/, "must be a numeric id");
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+
+export const parallelismSchema = z.union([z.literal("infinity"), z.string().regex(/^([1-9]\d{0,2})$/, "must be 1–999 or infinity")]);
+
+export const createJobSchema = z
+  .strictObject({
+    component: shortText(200).regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, "must be a component id such as keboola.ex-http"),
+    config: shortText(100).regex(/^[a-zA-Z0-9._-]+$/, "must be a configuration id").optional(),
+    configData: z.record(z.string(), z.unknown()).optional(),
+    configRowIds: z.array(shortText(100)).max(1000).optional(),
+    mode: z.enum(JOB_MODES).default("run"),
+    branchId: shortText(100).regex(/^[a-zA-Z0-9._-]+$/, "must be a branch id").optional(),
+    tag: shortText(100).optional(),
+    backend: z.strictObject({ size: z.enum(BACKEND_SIZES).optional() }).optional(),
+    parallelism: z.union([parallelismSchema, z.number().int().min(1).max(999).transform(String)]).optional(),
+    behavior: z.strictObject({ onError: z.enum(["stop", "warning"]).optional() }).optional(),
+  })
+  .refine((v) => v.config !== undefined || v.configData !== undefined, {
+    message: "either config or configData is required",
+    path: ["config"],
+  });
+export type CreateJobInput = z.output<typeof createJobSchema>;
+
+const many = <T extends z.ZodType>(item: T) =>
+  z.union([item.transform((v) => [v] as z.output<T>[]), z.array(item).max(500)]).optional();
+
+const timeFilter = z
+  .string()
+  .max(64)
+  .transform((value, ctx) => {
+    const date = parseTimeFilter(value);
+    if (!date) {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not a time (ISO 8601, "-8 hours", "today")` });
+      return z.NEVER;
+    }
+    return date;
+  })
+  .optional();
+
+const seconds = z.coerce.number().int().min(0).max(1e9).optional();
+
+export const searchJobsSchema = z.strictObject({
+  id: many(idString),
+  runId: many(z.string().regex(/^\d{1,18}(\.\d{1,18})*$/, "must be a run id such as 123.456")),
+  parentRunId: many(z.string().regex(/^\d{1,18}(\.\d{1,18})*$/, "must be a run id such as 123.456")),
+  componentId: many(shortText(200)),
+  configId: many(shortText(100)),
+  status: many(z.enum(JOB_STATUSES)),
+  // Ours: exclusions, e.g. "everything but success".
+  excludeStatus: many(z.enum(JOB_STATUSES)),
+  tokenDescription: many(shortText(200)),
+  type: many(z.enum(JOB_TYPES)),
+  mode: many(z.enum(JOB_MODES)),
+  branchId: many(shortText(100)),
+  createdTimeFrom: timeFilter,
+  createdTimeTo: timeFilter,
+  startTimeFrom: timeFilter,
+  startTimeTo: timeFilter,
+  endTimeFrom: timeFilter,
+  endTimeTo: timeFilter,
+  durationSecondsFrom: seconds,
+  durationSecondsTo: seconds,
+  // Ours: only jobs without a parent (the dashboard's default view).
+  rootOnly: z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1").optional(),
+  sortBy: z.enum(SORT_KEYS).default("id"),
+  sortOrder: z.enum(["asc", "desc"]).default("desc"),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  cursor: z.string().max(500).optional(),
+});
+export type SearchJobsInput = z.output<typeof searchJobsSchema>;
+
+const tableSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  displayName: z.string(),
+  columns: z.array(z.object({ name: z.string() })),
+  bytes: z.number().optional(),
+});
+
+export const jobResultSchema = z.object({
+  message: z.string().optional(),
+  input: z.object({ tables: z.array(tableSchema) }).optional(),
+  output: z.object({ tables: z.array(tableSchema) }).optional(),
+  error: z.object({ type: z.enum(["user", "application"]), message: z.string() }).optional(),
+});
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+export const jobSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  parentRunId: z.string().nullable(),
+  project: z.object({ id: z.string(), name: z.string() }),
+  token: z.object({ id: z.string(), description: z.string() }),
+  status: z.enum(JOB_STATUSES),
+  desiredStatus: z.enum(DESIRED_STATUSES),
+  mode: z.enum(JOB_MODES),
+  component: z.string(),
+  config: z.string().nullable(),
+  configData: z.record(z.string(), z.unknown()).nullable(),
+  configRowIds: z.array(z.string()),
+  tag: z.string().nullable(),
+  branchId: z.string().nullable(),
+  createdTime: z.string(),
+  startTime: z.string().nullable(),
+  endTime: z.string().nullable(),
+  durationSeconds: z.number().nullable(),
+  result: jobResultSchema,
+  usageData: z.record(z.string(), z.unknown()),
+  metrics: z.object({
+    storage: z.object({ inputTablesBytesSum: z.number(), outputTablesBytesSum: z.number() }),
+    backend: z.object({ size: z.string().nullable() }),
+  }),
+  isFinished: z.boolean(),
+  isSuccess: z.boolean(),
+  url: z.string(),
+  behavior: z.object({ onError: z.string().nullable() }),
+  parallelism: z.string().nullable(),
+  type: z.enum(JOB_TYPES),
+  // Jobdeck's additions.
+  configName: z.string().nullable(),
+  credits: z.number(),
+  waiting: z.object({ reason: z.enum(WAIT_REASONS), message: z.string() }).nullable(),
+  childrenCount: z.number(),
+  subtree: z.object({ jobs: z.number(), credits: z.number(), durationSeconds: z.number(), unfinished: z.number() }),
+});
+export type JobJson = z.infer<typeof jobSchema>;

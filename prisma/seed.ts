@@ -1,0 +1,294 @@
+// Seeds the demo project once: components, configurations and a lifelike job history written
+// through the same domain functions the API and the worker use. Run by `npm start`; idempotent.
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { createToken, hashSecret, newTokenSecret } from "@/lib/auth/tokens";
+import { closeDb, db, type Db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { writeEvents, type EventType } from "@/lib/events/write-event";
+import type { Job } from "@/lib/generated/prisma/client";
+import { createJob } from "@/lib/jobs/create-job";
+import { killJob } from "@/lib/jobs/kill-job";
+import { finishJob, holdJob, type JobOutcome, startJob } from "@/lib/jobs/transitions";
+import type { CreateJobInput, JobResult } from "@/lib/schemas/jobs";
+
+export const COMPONENTS = [
+  { id: "keboola.ex-http", name: "HTTP CSV Extractor", type: "extractor", runtime: null, description: "Downloads CSV files over HTTP(S) into Storage tables." },
+  { id: "jobdeck.sql-transformation", name: "SQL Transformation", type: "transformation", runtime: "sql", description: "Runs SQL over input tables in an isolated workspace." },
+  { id: "keboola.python-transformation-v2", name: "Python Transformation", type: "transformation", runtime: "python", description: "Runs a Python script over input tables." },
+  { id: "jobdeck.wr-files", name: "CSV Files Writer", type: "writer", runtime: null, description: "Exports Storage tables to files." },
+  { id: "keboola.orchestrator", name: "Orchestrator", type: "orchestrator", runtime: null, description: "Runs tasks in phases." },
+  { id: "jobdeck.generator", name: "Data Generator", type: "application", runtime: null, description: "Generates rows for demos and load tests." },
+] as const;
+
+type ConfigSeed = { component: string; id: string; name: string; disabled?: boolean; body: Record<string, unknown> };
+
+const CONFIGS: ConfigSeed[] = [
+  { component: "keboola.ex-http", id: "101", name: "Orders from the shop", body: { url: "https://shop.example.com/export/orders.csv", table: "in.c-shop.orders" } },
+  { component: "keboola.ex-http", id: "102", name: "Customers from the CRM", body: { url: "https://crm.example.com/customers.csv", table: "in.c-crm.customers" } },
+  { component: "keboola.ex-http", id: "103", name: "Exchange rates (retired)", disabled: true, body: { url: "https://rates.example.com/daily.csv", table: "in.c-finance.rates" } },
+  { component: "jobdeck.sql-transformation", id: "201", name: "Daily revenue", body: { input: ["in.c-shop.orders"], output: ["out.c-reports.daily_revenue"], sql: "SELECT order_date, sum(amount) AS revenue FROM orders GROUP BY 1" } },
+  { component: "jobdeck.sql-transformation", id: "202", name: "Customer segments", body: { input: ["in.c-crm.customers", "in.c-shop.orders"], output: ["out.c-reports.segments"], sql: "SELECT c.id, CASE WHEN sum(o.amount) > 1000 THEN 'gold' ELSE 'standard' END AS segment FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.id" } },
+  { component: "keboola.python-transformation-v2", id: "301", name: "Churn model scoring", body: { input: ["out.c-reports.segments"], output: ["out.c-ml.churn_scores"], script: "scores = model.predict(segments)" } },
+  { component: "jobdeck.wr-files", id: "401", name: "Revenue report to files", body: { tables: ["out.c-reports.daily_revenue"] } },
+  { component: "keboola.orchestrator", id: "501", name: "Nightly pipeline", body: { phases: [{ name: "Extract", tasks: ["keboola.ex-http/101", "keboola.ex-http/102"] }, { name: "Transform", tasks: ["jobdeck.sql-transformation/201", "jobdeck.sql-transformation/202"] }, { name: "Load", tasks: ["jobdeck.wr-files/401"] }] } },
+  { component: "jobdeck.generator", id: "601", name: "Load test: 10k rows", body: { rows: 10000, durationSeconds: 20, failureProbability: 0.1 } },
+];
+
+const TABLES: Record<string, string[]> = {
+  "in.c-shop.orders": ["id", "customer_id", "order_date", "amount", "currency"],
+  "in.c-crm.customers": ["id", "name", "email", "country", "created_at"],
+  "out.c-reports.daily_revenue": ["order_date", "revenue"],
+  "out.c-reports.segments": ["id", "segment"],
+  "out.c-ml.churn_scores": ["customer_id", "score", "model_version"],
+};
+
+function table(id: string, bytes: number) {
+  const name = id.split(".").at(-1)!;
+  return { id, name, displayName: name, columns: (TABLES[id] ?? ["id"]).map((c) => ({ name: c })), bytes };
+}
+
+// A small deterministic PRNG so every fresh demo looks the same.
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const minutes = (n: number) => n * 60_000;
+
+type Ctx = { db: Db; projectId: number; tokenId: number; rand: () => number };
+
+async function log(ctx: Ctx, job: Job, at: Date, lines: [EventType, string][]) {
+  await writeEvents({
+    db: ctx.db,
+    events: lines.map(([type, message], i) => ({
+      projectId: ctx.projectId,
+      jobId: job.id,
+      runId: job.runId,
+      event: "job.log",
+      component: job.component,
+      type,
+      message,
+      created: new Date(at.getTime() + i * 1000),
+    })),
+  });
+}
+
+/** What a finished job of `config` read and wrote, as the worker will report it. */
+function outcomeOf(config: ConfigSeed | undefined, outcome: JobOutcome, rand: () => number) {
+  const body = config?.body ?? {};
+  const inputs = (body.input as string[] | undefined) ?? (body.tables as string[] | undefined) ?? [];
+  const outputs = (body.output as string[] | undefined) ?? (body.table ? [body.table as string] : []);
+  const input = inputs.map((id) => table(id, Math.round(50_000 + rand() * 5_000_000)));
+  const output = outcome === "fail" ? [] : outputs.map((id) => table(id, Math.round(20_000 + rand() * 2_000_000)));
+  const result: JobResult = {
+    message: outcome === "fail" ? "Job failed" : outcome === "warn" ? "Finished with warnings" : "Job finished successfully",
+    input: { tables: input },
+    output: { tables: output },
+    ...(outcome === "fail"
+      ? { error: { type: "user" as const, message: 'Column "amount" does not exist in table "orders" (line 3).' } }
+      : {}),
+  };
+  return {
+    result,
+    inputTablesBytesSum: input.reduce((s, t) => s + t.bytes, 0),
+    outputTablesBytesSum: output.reduce((s, t) => s + t.bytes, 0),
+  };
+}
+
+async function runJob(ctx: Ctx, input: CreateJobInput, opts: { at: Date; seconds: number; outcome: JobOutcome | "processing" | "waiting" | "created"; parentRunId?: string; type?: Job["type"]; phase?: number }) {
+  const job = await createJob({
+    db: ctx.db,
+    auth: ctx,
+    input,
+    parentRunId: opts.parentRunId,
+    type: opts.type as never,
+    phase: opts.phase,
+    now: opts.at,
+  });
+  if (opts.outcome === "created") return job;
+  if (opts.outcome === "waiting") return job;
+  const startAt = new Date(opts.at.getTime() + 2000 + Math.round(ctx.rand() * 8000));
+  await startJob({ db: ctx.db, jobId: job.id, workerId: "seed", now: startAt });
+  const config = CONFIGS.find((c) => c.component === input.component && c.id === input.config);
+  await log(ctx, job, startAt, [
+    ["info", `Running component ${input.component}${config ? ` configuration "${config.name}"` : ""}`],
+    ["info", `Backend size: ${input.backend?.size ?? "small"}`],
+  ]);
+  if (opts.outcome === "processing") return job;
+  const endAt = new Date(startAt.getTime() + opts.seconds * 1000);
+  const outcome = outcomeOf(config, opts.outcome, ctx.rand);
+  for (const t of outcome.result.input?.tables ?? []) await log(ctx, job, startAt, [["info", `Exported table ${t.id} (${t.bytes} bytes) from Storage`]]);
+  for (const t of outcome.result.output?.tables ?? []) await log(ctx, job, endAt, [["info", `Imported table ${t.id} (${t.bytes} bytes) into Storage`]]);
+  await finishJob({ db: ctx.db, jobId: job.id, outcome: opts.outcome, ...outcome, usageData: {}, now: endAt });
+  await log(ctx, job, endAt, [
+    opts.outcome === "fail"
+      ? ["error", outcome.result.error!.message]
+      : opts.outcome === "warn"
+        ? ["warn", "A child job failed; finished with a warning"]
+        : ["success", `Job ${job.id} finished successfully`],
+  ]);
+  return job;
+}
+
+/** One nightly orchestration: orchestrationContainer → phaseContainer → standard jobs. */
+async function orchestration(ctx: Ctx, at: Date, shape: "success" | "error" | "warning" | "running") {
+  const root = await createJob({
+    db: ctx.db,
+    auth: ctx,
+    input: { component: "keboola.orchestrator", config: "501", mode: "run", ...(shape === "warning" ? { behavior: { onError: "warning" } } : {}) },
+    now: at,
+  });
+  await startJob({ db: ctx.db, jobId: root.id, workerId: "seed", now: new Date(at.getTime() + 1000) });
+  const phases = CONFIGS.find((c) => c.id === "501")!.body.phases as { name: string; tasks: string[] }[];
+  let clock = at.getTime() + 3000;
+  let failed = false;
+  for (const [index, phase] of phases.entries()) {
+    // After a failed phase the orchestration stops: later phases are never created.
+    if (failed) break;
+    const phaseAt = new Date(clock);
+    const container = await createJob({
+      db: ctx.db,
+      auth: ctx,
+      input: { component: "keboola.orchestrator", configData: { phase: phase.name, tasks: phase.tasks }, mode: "run" },
+      parentRunId: root.runId,
+      type: "phaseContainer",
+      phase: index,
+      now: phaseAt,
+    });
+    if (shape === "running" && index === 2) {
+      await holdJob({ db: ctx.db, jobId: container.id, reason: "phase", detail: `Waiting for phase "${phases[index - 1]!.name}" to finish.` });
+      continue;
+    }
+    await startJob({ db: ctx.db, jobId: container.id, workerId: "seed", now: phaseAt });
+    let longest = 0;
+    let phaseFailed = false;
+    for (const [t, task] of phase.tasks.entries()) {
+      const [component, config] = task.split("/") as [string, string];
+      const seconds = Math.round(20 + ctx.rand() * 240);
+      longest = Math.max(longest, seconds);
+      let outcome: JobOutcome | "processing" = "succeed";
+      if (index === 1 && t === 1 && (shape === "error" || shape === "warning")) outcome = "fail";
+      if (shape === "running" && index === 1) outcome = t === 0 ? "succeed" : "processing";
+      if (outcome === "fail") phaseFailed = true;
+      await runJob(ctx, { component, config, mode: "run", backend: { size: index === 1 ? "medium" : "small" } }, {
+        at: new Date(clock + t * 500),
+        seconds,
+        outcome,
+        parentRunId: container.runId,
+      });
+    }
+    clock += (longest + 15) * 1000;
+    if (shape === "running" && index === 1) continue;
+    const phaseOutcome: JobOutcome = phaseFailed ? (shape === "warning" ? "warn" : "fail") : "succeed";
+    await finishJob({ db: ctx.db, jobId: container.id, outcome: phaseOutcome, result: { message: `Phase "${phase.name}" ${phaseFailed ? "had a failed task" : "finished"}` }, now: new Date(clock) });
+    if (phaseFailed && shape === "error") failed = true;
+  }
+  if (shape === "running") return root;
+  const outcome: JobOutcome = shape === "error" ? "fail" : shape === "warning" ? "warn" : "succeed";
+  await finishJob({
+    db: ctx.db,
+    jobId: root.id,
+    outcome,
+    result: {
+      message: shape === "error" ? "Orchestration failed" : shape === "warning" ? "Orchestration finished with warnings" : "Orchestration finished",
+      ...(shape === "error" ? { error: { type: "user" as const, message: 'Phase "Transform" failed: task jobdeck.sql-transformation/202 ended with an error.' } } : {}),
+    },
+    now: new Date(clock + 2000),
+  });
+  return root;
+}
+
+export async function seedDemo(options: { db: Db; demoToken: string; now?: Date }): Promise<{ created: boolean; projectId: number }> {
+  const { db } = options;
+  const now = options.now ?? new Date();
+  for (const c of COMPONENTS) {
+    await db.component.upsert({ where: { id: c.id }, update: {}, create: { ...c } });
+  }
+  const existing = await db.project.findFirst({ where: { isDemo: true } });
+  if (existing) {
+    // A newly chosen JOBDECK_DEMO_TOKEN joins the existing demo project.
+    const known = await db.token.findUnique({ where: { secretHash: hashSecret(options.demoToken) } });
+    if (!known) await createToken({ db, projectId: existing.id, description: "Demo token", secret: options.demoToken });
+    return { created: false, projectId: existing.id };
+  }
+  const project = await db.project.create({ data: { name: "Demo project", isDemo: true } });
+  const token = await createToken({ db, projectId: project.id, description: "demo@jobdeck.local", secret: options.demoToken });
+  await createToken({ db, projectId: project.id, description: "Read-only viewer", permission: "read" });
+  const scheduler = await createToken({ db, projectId: project.id, description: "Scheduler" });
+  for (const c of CONFIGS) {
+    await db.configuration.create({
+      data: { projectId: project.id, componentId: c.component, configId: c.id, name: c.name, isDisabled: c.disabled ?? false, configuration: c.body as object },
+    });
+  }
+
+  const rand = prng(42);
+  const ctx: Ctx = { db, projectId: project.id, tokenId: scheduler.id, rand };
+  const me: Ctx = { ...ctx, tokenId: token.id };
+  const day = 86_400_000;
+  const nightly = (daysAgo: number) => new Date(Math.floor((now.getTime() - daysAgo * day) / day) * day + 2 * 3_600_000);
+
+  // Five nights of orchestrations, oldest first, and tonight's still running.
+  const shapes = ["success", "success", "error", "success", "warning"] as const;
+  for (const [i, shape] of shapes.entries()) await orchestration(ctx, nightly(5 - i), shape);
+
+  // Hourly extractor runs over the last two days, with the occasional failure.
+  for (let h = 48; h >= 1; h -= 3) {
+    const at = new Date(now.getTime() - h * 3_600_000 + minutes(7));
+    const outcome: JobOutcome = rand() < 0.15 ? "fail" : "succeed";
+    await runJob(ctx, { component: "keboola.ex-http", config: h % 2 ? "101" : "102", mode: "run" }, { at, seconds: Math.round(8 + rand() * 50), outcome });
+  }
+  // Hand-run jobs: debug, force-run of a disabled configuration, inline configData, Python.
+  await runJob(me, { component: "jobdeck.sql-transformation", config: "201", mode: "debug", backend: { size: "large" } }, { at: new Date(now.getTime() - minutes(300)), seconds: 640, outcome: "succeed" });
+  await runJob(me, { component: "keboola.ex-http", config: "103", mode: "forceRun" }, { at: new Date(now.getTime() - minutes(240)), seconds: 31, outcome: "fail" });
+  await runJob(me, { component: "jobdeck.generator", configData: { rows: 500, durationSeconds: 5 }, mode: "run", tag: "1.4.0" }, { at: new Date(now.getTime() - minutes(200)), seconds: 6, outcome: "succeed" });
+  await runJob(me, { component: "keboola.python-transformation-v2", config: "301", mode: "run", backend: { size: "large" } }, { at: new Date(now.getTime() - minutes(180)), seconds: 1900, outcome: "succeed" });
+  await runJob(me, { component: "keboola.python-transformation-v2", config: "301", mode: "run", backend: { size: "medium" } }, { at: new Date(now.getTime() - minutes(120)), seconds: 45, outcome: "warn" });
+
+  // Killed before it started (cancelled) and killed while running (terminated).
+  const cancelled = await runJob(me, { component: "jobdeck.generator", config: "601", mode: "run" }, { at: new Date(now.getTime() - minutes(90)), seconds: 0, outcome: "created" });
+  await killJob({ db, projectId: project.id, id: cancelled.id.toString(), killedBy: "demo@jobdeck.local", now: new Date(now.getTime() - minutes(89)) });
+  const stopped = await runJob(me, { component: "jobdeck.generator", config: "601", mode: "run" }, { at: new Date(now.getTime() - minutes(80)), seconds: 0, outcome: "processing" });
+  await killJob({ db, projectId: project.id, id: stopped.id.toString(), killedBy: "demo@jobdeck.local", now: new Date(now.getTime() - minutes(78)) });
+  await finishJob({ db, jobId: stopped.id, outcome: "succeed", now: new Date(now.getTime() - minutes(78) + 800) });
+
+  // Right now: tonight's orchestration mid-way, a configuration lock, a job being terminated,
+  // and one waiting for a free worker.
+  await orchestration(ctx, new Date(now.getTime() - minutes(25)), "running");
+  const segments = await runJob(me, { component: "jobdeck.sql-transformation", config: "202", mode: "run", backend: { size: "medium" } }, { at: new Date(now.getTime() - minutes(12)), seconds: 0, outcome: "processing" });
+  const locked = await runJob(me, { component: "jobdeck.sql-transformation", config: "202", mode: "run" }, { at: new Date(now.getTime() - minutes(6)), seconds: 0, outcome: "waiting" });
+  await holdJob({ db, jobId: locked.id, reason: "configLock", detail: `Job ${segments.id} is already processing configuration "Customer segments".` });
+  const terminating = await runJob(me, { component: "jobdeck.generator", config: "601", mode: "run" }, { at: new Date(now.getTime() - minutes(4)), seconds: 0, outcome: "processing" });
+  await killJob({ db, projectId: project.id, id: terminating.id.toString(), killedBy: "demo@jobdeck.local", now: new Date(now.getTime() - minutes(1)) });
+  await runJob(me, { component: "jobdeck.wr-files", config: "401", mode: "run" }, { at: new Date(now.getTime() - 20_000), seconds: 0, outcome: "created" });
+  return { created: true, projectId: project.id };
+}
+
+/** The demo token: JOBDECK_DEMO_TOKEN, or one made up on first start and kept in the data folder. */
+export function demoTokenSecret(): string {
+  if (env.JOBDECK_DEMO_TOKEN) return env.JOBDECK_DEMO_TOKEN;
+  const file = path.join(env.dataDir, "demo-token");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(env.dataDir, { recursive: true });
+  const secret = newTokenSecret(1);
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+async function main() {
+  const demoToken = demoTokenSecret();
+  const result = await seedDemo({ db: db(), demoToken });
+  await closeDb();
+  console.log(result.created ? "Seeded the demo project." : "The demo project is already there.");
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  main().catch(async (error) => {
+    console.error(error);
+    await closeDb();
+    process.exit(1);
+  });
+}

@@ -1,0 +1,33 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+import { adminUrl, postgresAnswers } from "./test/postgres";
+
+const alias = { "@": path.resolve(import.meta.dirname), "server-only": path.resolve(import.meta.dirname, "test/server-only.ts") };
+
+export default defineConfig(async () => {
+  const withPostgres = await postgresAnswers();
+  if (!withPostgres) {
+    console.warn(`PostgreSQL does not answer at ${adminUrl()}: integration tests run on PGlite only. Set TEST_DATABASE_URL to include it.`);
+  }
+  const integration = (name: string, extra: object) => ({
+    resolve: { alias },
+    test: {
+      name,
+      include: ["**/*.int.test.ts"],
+      exclude: ["node_modules/**", ".next/**"],
+      setupFiles: ["test/setup-db.ts"],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...extra,
+    },
+  });
+  return {
+    test: {
+      projects: [
+        { resolve: { alias }, test: { name: "unit", include: ["**/*.test.ts"], exclude: ["node_modules/**", ".next/**", "**/*.int.test.ts", "prisma/migrate.test.ts"] } },
+        integration("pglite", {}),
+        ...(withPostgres ? [integration("postgres", { globalSetup: ["test/global-setup-postgres.ts"] })] : []),
+      ],
+    },
+  };
+});
