@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
-import { adminUrl, postgresAnswers } from "./test/postgres";
+import { adminUrl, postgresAnswers } from "./test/postgres.ts";
 
 const alias = { "@": path.resolve(import.meta.dirname), "server-only": path.resolve(import.meta.dirname, "test/server-only.ts") };
 

@@ -1,9 +1,11 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
+import { notFound } from "@/lib/errors";
 
-export const TOKEN_PERMISSIONS = ["manage", "read"] as const;
-export type TokenPermission = (typeof TOKEN_PERMISSIONS)[number];
+import type { TokenPermission } from "@/lib/auth/permissions";
+
+export type { TokenPermission };
 
 /** Who is calling: the token and the project it belongs to. */
 export type AuthContext = {
@@ -66,5 +68,31 @@ export function toAuthContext(token: {
     tokenId: token.id,
     tokenDescription: token.description,
     permission: token.permission === "read" ? "read" : "manage",
+  };
+}
+
+export async function listTokens(options: { db: Db; projectId: number }) {
+  return options.db.token.findMany({ where: { projectId: options.projectId }, orderBy: { id: "asc" } });
+}
+
+/** Revokes a token of the project at once; its sessions end with it. Unknown or foreign ids are "not found". */
+export async function revokeToken(options: { db: Db; projectId: number; id: string; now?: Date }) {
+  const id = /^\d{1,9}$/.test(options.id) ? Number(options.id) : NaN;
+  const token = Number.isNaN(id) ? null : await options.db.token.findFirst({ where: { id, projectId: options.projectId } });
+  if (!token) throw notFound(`Token ${options.id.slice(0, 40)}`);
+  const revoked = await options.db.token.update({ where: { id }, data: { revokedAt: token.revokedAt ?? options.now ?? new Date() } });
+  await options.db.session.deleteMany({ where: { tokenId: id } });
+  return revoked;
+}
+
+export function toTokenJson(token: { id: number; description: string; permission: string; createdAt: Date; revokedAt: Date | null }, secret?: string) {
+  return {
+    id: String(token.id),
+    description: token.description,
+    canManageJobs: token.permission === "manage",
+    permission: token.permission === "read" ? ("read" as const) : ("manage" as const),
+    created: token.createdAt.toISOString(),
+    revoked: token.revokedAt?.toISOString() ?? null,
+    ...(secret ? { token: secret } : {}),
   };
 }
