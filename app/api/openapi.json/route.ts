@@ -1,0 +1,5 @@
+import { NextResponse } from "next/server";
+import { publicOrigin, withErrors } from "@/lib/api/handler";
+import { openApiDocument } from "@/lib/openapi";
+
+export const GET = withErrors(async (request) => NextResponse.json(openApiDocument(publicOrigin(request))));
