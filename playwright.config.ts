@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_DEMO_TOKEN } from "./e2e/fixtures";
 
 // Debian's Chromium, never a downloaded browser.
 function findChromium(): string {
@@ -16,11 +18,23 @@ function findChromium(): string {
   return found;
 }
 
+// The API specs also run against a server on PostgreSQL when one answers (as the Vitest suite does).
+function postgresAnswers(): boolean {
+  const probe = spawnSync(process.execPath, ["--import", "tsx", "-e", "import('./test/postgres.ts').then(async (m) => process.exit((await m.postgresAnswers()) ? 0 : 1))"], { timeout: 10_000 });
+  return probe.status === 0;
+}
+
 // The main process picks one fresh data folder; workers inherit it through the environment.
 process.env.JOBDECK_E2E_RUN ??= `${Date.now()}-${process.pid}`;
 const dataDir = path.join(os.tmpdir(), `jobdeck-e2e-${process.env.JOBDECK_E2E_RUN}`);
 const port = Number(process.env.JOBDECK_E2E_PORT ?? 3107);
-import { E2E_DEMO_TOKEN } from "./e2e/fixtures";
+const pgPort = port + 1;
+process.env.JOBDECK_E2E_POSTGRES ??= postgresAnswers() ? "1" : "0";
+const withPostgres = process.env.JOBDECK_E2E_POSTGRES === "1";
+if (!withPostgres && !process.env.JOBDECK_E2E_WARNED) {
+  process.env.JOBDECK_E2E_WARNED = "1";
+  console.warn("PostgreSQL does not answer: the API e2e specs run on the embedded database only.");
+}
 
 export default defineConfig({
   testDir: "e2e",
@@ -49,8 +63,14 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
+  projects: [
+    { name: "pglite", use: { ...devices["Desktop Chrome"] } },
+    ...(withPostgres
+      ? [{ name: "postgres-api", testMatch: "api/**", use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${pgPort}` } }]
+      : []),
+  ],
+  // Started one after the other: the second finds the build the first made.
+  webServer: [{
     command: "npm start",
     url: `http://localhost:${port}/api/health`,
     timeout: 600_000,
@@ -64,4 +84,16 @@ export default defineConfig({
       DATABASE_URL: "",
     },
   },
+  ...(withPostgres
+    ? [{
+        command: "node --import tsx scripts/e2e-postgres-server.ts",
+        url: `http://localhost:${pgPort}/api/health`,
+        timeout: 600_000,
+        reuseExistingServer: false,
+        stdout: "pipe" as const,
+        stderr: "pipe" as const,
+        env: { PORT: String(pgPort), JOBDECK_DATA_DIR: `${dataDir}-pg`, JOBDECK_DEMO_TOKEN: E2E_DEMO_TOKEN },
+      }]
+    : []),
+  ],
 });
