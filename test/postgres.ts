@@ -32,11 +32,26 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-export async function createDatabase(url = adminUrl()): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * Drops databases a killed run left behind: named `<prefix><epoch ms>_…`, older than ten minutes,
+ * and with nobody connected (no FORCE, so a run still going keeps its database).
+ */
+export async function dropStaleDatabases(admin: pg.Client, prefix: string): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [prefix]);
+  for (const { datname } of rows) {
+    const born = Number(datname.slice(prefix.length).split("_")[0]);
+    if (Number.isFinite(born) && born < Date.now() - 600_000) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+    }
+  }
+}
+
+export async function createDatabase(url = adminUrl(), prefix = "jobdeck_test_"): Promise<{ url: string; drop(): Promise<void> }> {
   assertLocal(url);
-  const name = `jobdeck_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const name = `${prefix}${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
+  await dropStaleDatabases(admin, prefix);
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
   return {
