@@ -20,6 +20,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { createRequire } from "node:module";
 import { randomUUID } from "node:crypto";
+import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 
@@ -96,7 +97,7 @@ globalThis.PRISMA_WASM_PANIC_REGISTRY = {
 
 async function loadWasmEngine() {
   const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-  const glue = await import(gluePath);
+  const glue = await import(pathToFileURL(gluePath).href);
   const bytes = await fs.promises.readFile(gluePath.replace(/\.js$/, ".wasm"));
   const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": glue });
   glue.__wbg_set_wasm(instance.exports);
@@ -181,7 +182,7 @@ function connectionError(desc, error) {
   if (code === "28P01" || code === "28000" || cause.kind === "AuthenticationFailed") {
     return new UserFacingError("P1000", `Authentication failed against database server, the provided database credentials for \`${desc.user ?? "postgres"}\` are not valid.\n\nPlease make sure to provide valid database credentials for the database server at \`${at}\`.`);
   }
-  if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ECONNRESET"].includes(code) || cause.kind === "DatabaseNotReachable" || /timeout/i.test(message)) {
+  if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ECONNRESET"].includes(code) || cause.kind === "DatabaseNotReachable" || /timeout|timed out|Connection terminated/i.test(message)) {
     return new UserFacingError("P1001", `Can't reach database server at \`${at}\`\n\nPlease make sure your database server is running at \`${at}\`.`);
   }
   return error instanceof Error ? error : new Error(message);
@@ -214,7 +215,12 @@ async function acquireLock(dir, timeoutMs = 30_000) {
     } catch (e) {
       if (e.code !== "EEXIST") throw e;
     }
-    const owner = Number.parseInt(fs.readFileSync(lockPath, "utf8"), 10);
+    let owner;
+    try {
+      owner = Number.parseInt(fs.readFileSync(lockPath, "utf8"), 10);
+    } catch {
+      continue; // released in the meantime
+    }
     if (!Number.isFinite(owner) || owner === process.pid || !pidAlive(owner)) {
       fs.rmSync(lockPath, { force: true }); // stale
       continue;
@@ -278,10 +284,13 @@ function track(adapter, extraDispose) {
 }
 
 let pgPatched = false;
+const CHARACTER_COLUMN = 6; // ColumnTypeEnum.Character in @prisma/driver-adapter-utils
 /**
  * adapter-pg 7.10 fixes, applied to its classes once (covers adapters and their transactions):
- * - Postgres' internal `"char"` type (OID 18, e.g. pg_constraint.confdeltype) is rejected by
- *   fieldToColumnType(), which breaks every schema introspection; report it as text.
+ * - Postgres' internal `"char"` type (OID 18, e.g. pg_constraint.contype, confdeltype) is rejected
+ *   by fieldToColumnType() ("Column type 'char' could not be deserialized"), which breaks every
+ *   schema introspection (migrate dev, diff, db pull). Report it as a Character column, which is
+ *   what the engine reads these columns as (pglite-prisma-adapter does the same).
  * - executeScript() splits scripts on every `;` (breaks `$$ … ; … $$` function bodies and string
  *   literals); send the script as one simple-protocol query, as the native engine does.
  */
@@ -290,11 +299,24 @@ function patchPgAdapter(adapter) {
   pgPatched = true;
   const adapterProto = Object.getPrototypeOf(adapter);
   const queryableProto = Object.getPrototypeOf(adapterProto);
-  const performIO = queryableProto.performIO;
-  if (typeof performIO === "function") {
-    queryableProto.performIO = async function (query) {
-      const result = await performIO.call(this, query);
-      for (const field of result?.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25;
+  const { queryRaw, performIO } = queryableProto;
+  if (typeof queryRaw === "function" && typeof performIO === "function") {
+    queryableProto.queryRaw = async function (query) {
+      let charColumns = [];
+      const view = Object.create(this); // same client/options; only performIO differs, per call
+      view.performIO = async (q) => {
+        const result = await performIO.call(this, q);
+        charColumns = [];
+        result?.fields?.forEach((field, i) => {
+          if (field.dataTypeID === 18) {
+            field.dataTypeID = 25; // text, so fieldToColumnType() accepts it; fixed up below
+            charColumns.push(i);
+          }
+        });
+        return result;
+      };
+      const result = await queryRaw.call(view, query);
+      for (const i of charColumns) result.columnTypes[i] = CHARACTER_COLUMN;
       return result;
     };
   }
@@ -431,15 +453,17 @@ function isWasmPanic(e) {
 function jsonRpcError(e, boundFactory) {
   if (isWasmPanic(e)) {
     const message = panicMessage ?? String(e?.message ?? e);
-    return { code: 4466, message: "An error happened. Check the data field for details.", data: { is_panic: true, message, backtrace: e?.stack ?? null } };
+    // The CLI reads a panic's text from error.data.error.message, falling back to error.message.
+    return { code: 4466, message, data: { is_panic: true, message, error: { message }, backtrace: e?.stack ?? null } };
   }
   let message = String(e?.message ?? e);
   let errorCode = typeof e?.code === "string" && /^P\d{4}$/.test(e.code) ? e.code : undefined;
-  // Errors thrown by our adapter code (not DriverAdapterError) come back from the engine as a
-  // `GenericJs` reference into the factory's error registry; show the original error instead.
+  // Errors thrown by adapter code that are not DriverAdapterErrors come back from the engine as
+  // "External error id#N", an index into the bound factory's error registry; show the original.
   const registry = boundFactory?.errorRegistry;
-  if (registry && /GenericJs/.test(message)) {
-    const id = Number(/\bid\b\D*(\d+)/.exec(message)?.[1]);
+  const externalId = /External error id#(\d+)/.exec(message)?.[1];
+  if (registry && externalId !== undefined) {
+    const id = Number(externalId);
     const original = Number.isFinite(id) ? registry.consumeError(id)?.error : undefined;
     if (original) {
       message = String(original.message ?? original);
@@ -471,7 +495,20 @@ function shutdown(exitCode) {
   return shuttingDown;
 }
 for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(signal, () => void shutdown(0));
-process.on("exit", releaseLock);
+
+// The CLI SIGTERMs an engine and moves on without waiting for it to exit. scripts/prisma.mjs passes a
+// folder in which each running engine keeps a `<pid>` file, and waits for it to empty before it
+// exits, so that when the command returns every database it opened is closed.
+const runMarker = process.env.PRISMA_SCHEMA_ENGINE_SHIM_RUN_DIR ? path.join(process.env.PRISMA_SCHEMA_ENGINE_SHIM_RUN_DIR, String(process.pid)) : undefined;
+if (runMarker) {
+  try {
+    fs.writeFileSync(runMarker, "");
+  } catch {}
+}
+process.on("exit", () => {
+  releaseLock();
+  if (runMarker) fs.rmSync(runMarker, { force: true });
+});
 
 // ---------------------------------------------------------------------------------------------
 // One-shot `cli` subcommands (used by the CLI before migrate deploy/status/dev, db push).
@@ -490,9 +527,16 @@ async function runCliCommand(command, datasource) {
     const desc = describeUrl(datasource?.url, process.cwd());
     if (command === "can-connect-to-database") {
       if (desc.kind === "pglite") {
-        const db = await openPGlite(desc.memory ? undefined : desc.dir);
-        openPGlites.add(db);
-        await db.query("SELECT 1");
+        // Make sure the folder exists and is writable, without opening it: the engine that runs
+        // next opens it anyway (creating the database on first use), and an open costs seconds.
+        if (!desc.memory) {
+          try {
+            fs.mkdirSync(desc.dir, { recursive: true });
+            fs.accessSync(desc.dir, fs.constants.R_OK | fs.constants.W_OK);
+          } catch (e) {
+            throw new UserFacingError(undefined, `Cannot use the PGlite folder ${desc.dir}: ${e.message}`);
+          }
+        }
       } else {
         await withPgClient(desc.config, (c) => c.query("SELECT 1")).catch((e) => {
           throw connectionError(desc, e);
@@ -504,8 +548,7 @@ async function runCliCommand(command, datasource) {
     if (command === "create-database" || command === "drop-database") {
       if (desc.kind === "pglite") {
         if (command === "drop-database") throw new UserFacingError(undefined, `Refusing to drop a PGlite database; delete the folder ${desc.dir} instead.`);
-        const db = await openPGlite(desc.memory ? undefined : desc.dir); // creating the folder is enough
-        openPGlites.add(db);
+        if (!desc.memory) fs.mkdirSync(desc.dir, { recursive: true }); // the engine creates the database on first open
         rawStdoutWrite(`Database 'postgres' was successfully created.\n`);
         return shutdown(0);
       }
@@ -522,7 +565,9 @@ async function runCliCommand(command, datasource) {
 
 async function withPgClient(config, fn) {
   const { default: pg } = await import("pg");
-  const { max, idleTimeoutMillis, ...clientConfig } = config;
+  const clientConfig = { ...config };
+  delete clientConfig.max; // pool options
+  delete clientConfig.idleTimeoutMillis;
   const client = new pg.Client(clientConfig);
   client.on("error", () => {});
   try {
@@ -581,7 +626,7 @@ async function runRpcServer(args) {
   const send = (message) => rawStdoutWrite(JSON.stringify(message) + "\n");
 
   async function handle(request) {
-    const { id, method } = request;
+    const { method } = request;
     let params = request.params;
     if (method === "createDatabase") {
       const ds = params?.datasource;
@@ -602,7 +647,18 @@ async function runRpcServer(args) {
     if (method === "introspect" && params) params = { ...params, namespaces: params.namespaces ?? null };
     if (method === "diff" && params) params = { ...params, exitCode: params.exitCode ?? null };
     // Call as a method: the WASM bindings need `this`.
-    const result = wasmMethod === "debugPanic" ? engine.debugPanic() : await engine[wasmMethod](params);
+    let result;
+    try {
+      result = wasmMethod === "debugPanic" ? engine.debugPanic() : await engine[wasmMethod](params);
+    } catch (e) {
+      // WASM engine 8.1.0-2 bug: evaluateDataLoss only finds the shadow database once another
+      // command has set it up ("PostgreSQL shadow DB must be provided through an external
+      // factory"), which breaks `migrate dev` right after it applied pending migrations. Set it up
+      // with the read-only diagnoseMigrationHistory and retry once.
+      if (method !== "evaluateDataLoss" || !/shadow DB must be provided through an external factory/.test(String(e?.message))) throw e;
+      await engine.diagnoseMigrationHistory({ migrationsList: params.migrationsList, optInToShadowDatabase: true, filters: params.filters });
+      result = await engine.evaluateDataLoss(params);
+    }
     if (method === "diff" && typeof result?.stdout === "string") {
       // The native engine has the CLI print the diff (a `print` request back to the CLI, which
       // writes params.content to its stdout or --output file) and returns stdout: null.
@@ -642,10 +698,18 @@ async function runRpcServer(args) {
     }
     if (request.id === undefined || request.id === null) return; // notifications: nothing to answer
     queue = queue.then(async () => {
+      let answered = false;
+      answerInFlight = (error) => {
+        if (!answered) send({ jsonrpc: "2.0", id: request.id, error });
+        answered = true;
+      };
       try {
         const result = await handle(request);
+        answered = true;
         send({ jsonrpc: "2.0", id: request.id, result });
       } catch (e) {
+        if (answered) return;
+        answered = true;
         if (e?.rpcCode) {
           send({ jsonrpc: "2.0", id: request.id, error: { code: e.rpcCode, message: e.message } });
           return;
@@ -694,7 +758,17 @@ async function main() {
   await runRpcServer(args);
 }
 
-process.on("unhandledRejection", (e) => writeLog("ERROR", `Unhandled rejection: ${e?.stack ?? e}`));
+// A WASM panic can also surface outside the promise of the call that caused it (thrown from a
+// wasm-bindgen callback). Answer the request in flight with it, then exit like a crashed binary.
+let answerInFlight; // set by the RPC server: (error) => void
+function fatal(e) {
+  const error = jsonRpcError(e);
+  writeLog("ERROR", error.data.message, error.data.is_panic ? { is_panic: true } : {}, "schema_engine::logger");
+  answerInFlight?.(error);
+  void shutdown(error.data.is_panic ? 101 : 1);
+}
+process.on("uncaughtException", fatal);
+process.on("unhandledRejection", (e) => (isWasmPanic(e) ? fatal(e) : writeLog("ERROR", `Unhandled rejection: ${e?.stack ?? e}`)));
 main().catch((e) => {
   writeLog("ERROR", e?.stack ?? String(e), {}, "schema_engine::logger");
   void shutdown(1);

@@ -8,6 +8,7 @@ import { ApiError, badRequest, forbidden, invalidInput, unauthorized } from "@/l
 
 export const TOKEN_HEADER = "x-storageapi-token";
 export const MAX_JSON_BODY_BYTES = 1_000_000;
+export const MAX_JSON_DEPTH = 64;
 
 type RouteParams = Record<string, string | string[] | undefined>;
 export type HandlerContext<P extends RouteParams> = { auth: AuthContext; params: P; origin: string };
@@ -110,9 +111,44 @@ export async function readJson<S extends z.ZodType>(request: NextRequest, schema
   } catch {
     throw badRequest("malformedJson", "The request body is not valid JSON.");
   }
+  const problem = inspectJson(value);
+  if (problem?.kind === "depth") {
+    throw badRequest("jsonTooDeep", `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
+  if (problem?.kind === "text") throw unstorableText(problem.path);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw zodToApiError(parsed.error);
   return parsed.data;
+}
+
+// PostgreSQL text and jsonb cannot hold NUL characters, and lone UTF-16 surrogates are not text.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function unstorableText(path: string) {
+  return invalidInput(`${path || "body"}: contains a NUL character or an unpaired surrogate`, path || undefined);
+}
+
+/**
+ * Walks a parsed JSON body without recursion (a hostile body cannot overflow the stack) and
+ * reports the first problem: nesting deeper than MAX_JSON_DEPTH, or a string no database can store.
+ */
+export function inspectJson(value: unknown): { kind: "depth" } | { kind: "text"; path: string } | null {
+  const stack: [unknown, number, string][] = [[value, 1, ""]];
+  while (stack.length > 0) {
+    const [node, depth, path] = stack.pop()!;
+    if (typeof node === "string") {
+      if (UNSTORABLE.test(node)) return { kind: "text", path };
+      continue;
+    }
+    if (node === null || typeof node !== "object") continue;
+    if (depth > MAX_JSON_DEPTH) return { kind: "depth" };
+    for (const [key, child] of Object.entries(node)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (UNSTORABLE.test(key)) return { kind: "text", path: childPath };
+      stack.push([child, depth + 1, childPath]);
+    }
+  }
+  return null;
 }
 
 function tooLarge() {
@@ -133,6 +169,9 @@ export function queryObject(params: URLSearchParams): Record<string, string | st
 }
 
 export function parseQuery<S extends z.ZodType>(request: NextRequest, schema: S): z.output<S> {
+  for (const [key, value] of request.nextUrl.searchParams) {
+    if (UNSTORABLE.test(key) || UNSTORABLE.test(value)) throw unstorableText(key.replace(/\[\]$/, ""));
+  }
   const parsed = schema.safeParse(queryObject(request.nextUrl.searchParams));
   if (!parsed.success) throw zodToApiError(parsed.error);
   return parsed.data;
