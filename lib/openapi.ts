@@ -9,8 +9,10 @@ import { createTokenSchema, tokenSchema } from "@/lib/schemas/tokens";
 type JsonSchema = Record<string, unknown>;
 
 const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
-  return rest;
+  const jsonSchema = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+  // Embedded in the OpenAPI document, the schemas must not claim to be documents of their own.
+  delete jsonSchema.$schema;
+  return jsonSchema;
 };
 
 export const errorSchema = z.object({

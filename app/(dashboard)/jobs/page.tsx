@@ -1,0 +1,10 @@
+import type { Metadata } from "next";
+import { JobsPage } from "@/components/jobs-list";
+import { parseJobsFilters } from "@/lib/schemas/filters";
+
+export const metadata: Metadata = { title: "Jobs" };
+
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const filters = parseJobsFilters(await searchParams);
+  return <JobsPage filters={filters} />;
+}

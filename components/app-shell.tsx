@@ -1,0 +1,105 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { type ReactNode, useEffect } from "react";
+import { Logo } from "@/components/logo";
+import { Button, ErrorState, Skeleton, Spinner } from "@/components/ui";
+import { isApiRequestError } from "@/lib/queries/api-fetch";
+import { componentsQueryOptions } from "@/lib/queries/components";
+import { sessionQueryOptions, signOut } from "@/lib/queries/session";
+
+function signInUrl(pathname: string): string {
+  const next = `${pathname}${window.location.search}`;
+  return next === "/jobs" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`;
+}
+
+/** The signed-in frame: header with project and token, and nothing underneath until the session is known. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const queryClient = useQueryClient();
+  const session = useQuery(sessionQueryOptions());
+  const signedOut = isApiRequestError(session.error, 401);
+  // Component names label every row; fetch them alongside the first page of jobs, not after it.
+  useQuery({ ...componentsQueryOptions(), enabled: session.isSuccess });
+
+  useEffect(() => {
+    if (signedOut) router.replace(signInUrl(pathname));
+  }, [signedOut, router, pathname]);
+
+  const signOutMutation = useMutation({
+    mutationFn: signOut,
+    onSuccess: () => {
+      queryClient.clear();
+      router.replace("/sign-in");
+    },
+  });
+
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-indigo-700 focus:not-sr-only focus:absolute focus:left-3 focus:top-3"
+      >
+        Skip to content
+      </a>
+      <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
+        <div className="mx-auto flex h-14 max-w-screen-2xl items-center gap-4 px-4 sm:px-6">
+          <Link href="/jobs" className="rounded-md text-zinc-900 dark:text-zinc-50">
+            <Logo />
+          </Link>
+          <nav aria-label="Main" className="flex items-center gap-1 text-sm">
+            <Link
+              href="/jobs"
+              aria-current={pathname.startsWith("/jobs") ? "page" : undefined}
+              className="rounded-md px-2.5 py-1.5 font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 dark:aria-[current=page]:bg-indigo-950 dark:aria-[current=page]:text-indigo-300"
+            >
+              Jobs
+            </Link>
+          </nav>
+          <div className="ml-auto flex min-w-0 items-center gap-3">
+            {session.data ? (
+              <>
+                <div className="min-w-0 text-right text-xs leading-tight">
+                  <p className="truncate font-medium text-zinc-900 dark:text-zinc-100" data-testid="project-name">
+                    {session.data.project.name}
+                  </p>
+                  <p className="truncate text-zinc-500 dark:text-zinc-400" data-testid="token-description">
+                    <span className="sr-only">Signed in as </span>
+                    {session.data.token.description}
+                    {!session.data.token.canManageJobs && " (read only)"}
+                  </p>
+                </div>
+                <Button size="sm" className="shrink-0 whitespace-nowrap" onClick={() => signOutMutation.mutate()} disabled={signOutMutation.isPending}>
+                  {signOutMutation.isPending ? <Spinner /> : null}
+                  Sign out
+                </Button>
+              </>
+            ) : (
+              <Skeleton className="h-8 w-32" />
+            )}
+          </div>
+        </div>
+        {signOutMutation.error && (
+          <p role="alert" className="mx-auto max-w-screen-2xl px-4 pb-2 text-sm text-red-700 dark:text-red-300 sm:px-6">
+            Could not sign out: {signOutMutation.error.message}
+          </p>
+        )}
+      </header>
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-screen-2xl flex-1 px-4 py-6 outline-none sm:px-6">
+        {session.data ? (
+          children
+        ) : session.error && !signedOut ? (
+          <ErrorState title="Could not check your session" error={session.error} onRetry={() => void session.refetch()} />
+        ) : (
+          <div className="space-y-3" aria-busy="true">
+            <Skeleton className="h-8 w-48" />
+            <Skeleton className="h-64 w-full" />
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+"use client";
+
+import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { Fragment, type MouseEvent, type ReactNode, useState } from "react";
+import { ComponentLabel } from "@/components/component-label";
+import { formatCredits, formatDateTime, formatDuration, formatRelative, formatUtc, plural, processingSeconds } from "@/components/format";
+import { configurationLabel } from "@/components/job-labels";
+import { JobStatusBadge } from "@/components/job-status-badge";
+import { Button, Skeleton, Spinner } from "@/components/ui";
+import { useNow } from "@/components/use-now";
+import type { JobJson } from "@/lib/schemas/jobs";
+import { childJobsQueryOptions } from "@/lib/queries/jobs";
+
+const COLUMNS = ["Status", "Component", "Configuration", "Created by", "Created", "Duration", "Credits"] as const;
+const COLUMN_COUNT = COLUMNS.length;
+
+// On phones each row becomes a card; explicit roles keep the table semantics when display changes.
+const rowClass =
+  "group/row border-b border-zinc-100 last:border-b-0 dark:border-zinc-800 max-md:grid max-md:grid-cols-[1fr_auto] max-md:gap-x-3 max-md:gap-y-1.5 max-md:px-4 max-md:py-3";
+const cellClass = "px-3 py-2.5 align-middle md:first:pl-4 md:last:pr-4 max-md:p-0";
+const labelled = "max-md:before:mr-1 max-md:before:text-zinc-500 max-md:before:content-[attr(data-label)] dark:max-md:before:text-zinc-400";
+
+export function JobsTable({ caption, children, busy }: { caption: string; children: ReactNode; busy?: boolean }) {
+  return (
+    <div className="overflow-x-auto">
+      <table role="table" aria-busy={busy || undefined} className="w-full border-collapse text-left text-sm max-md:block">
+        <caption className="sr-only">{caption}</caption>
+        <thead role="rowgroup" className="max-md:sr-only">
+          <tr role="row" className="border-b border-zinc-200 text-xs font-medium uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+            {COLUMNS.map((column) => (
+              <th
+                key={column}
+                role="columnheader"
+                scope="col"
+                className={`px-3 py-2.5 font-medium first:pl-4 last:pr-4 ${["Duration", "Credits"].includes(column) ? "text-right" : ""}`}
+              >
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody role="rowgroup" className="max-md:block">
+          {children}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function JobRows({ jobs, depth = 0 }: { jobs: readonly JobJson[]; depth?: number }) {
+  const now = useNow(15_000);
+  return jobs.map((job) => <JobRowGroup key={job.id} job={job} depth={depth} now={now} />);
+}
+
+function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: number }) {
+  const [expanded, setExpanded] = useState(false);
+  const router = useRouter();
+  const href = `/jobs/${job.id}`;
+  const config = configurationLabel(job);
+  const seconds = processingSeconds(job, now);
+  const isParent = job.childrenCount > 0;
+
+  function openOnRowClick(event: MouseEvent<HTMLTableRowElement>) {
+    // The link and the expander handle their own clicks; text selection is not a click.
+    if ((event.target as HTMLElement).closest("a, button") || window.getSelection()?.toString()) return;
+    if (event.metaKey || event.ctrlKey) window.open(href, "_blank", "noopener");
+    else router.push(href);
+  }
+
+  return (
+    <Fragment>
+      <tr
+        role="row"
+        data-job-id={job.id}
+        data-depth={depth}
+        onClick={openOnRowClick}
+        className={`${rowClass} cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800/50 ${depth > 0 ? "bg-zinc-50/60 dark:bg-zinc-900/60" : ""}`}
+      >
+        <td role="cell" className={`${cellClass} max-md:order-1`} style={{ paddingLeft: depth > 0 ? `${depth * 1.25 + 1}rem` : undefined }}>
+          <span className="flex items-center gap-1.5">
+            {isParent ? (
+              <button
+                type="button"
+                aria-expanded={expanded}
+                onClick={() => setExpanded((v) => !v)}
+                className="inline-flex size-6 shrink-0 items-center justify-center rounded text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-700 dark:hover:text-zinc-100"
+              >
+                <svg aria-hidden="true" viewBox="0 0 16 16" className={`size-3.5 transition-transform ${expanded ? "rotate-90" : ""}`} fill="currentColor">
+                  <path d="M6 3.5 11 8l-5 4.5z" />
+                </svg>
+                <span className="sr-only">
+                  {expanded ? "Hide" : "Show"} {plural(job.childrenCount, "child job")} of job {job.id}
+                </span>
+              </button>
+            ) : (
+              <span aria-hidden="true" className="inline-block size-6 shrink-0 max-md:hidden" />
+            )}
+            <JobStatusBadge status={job.status} />
+          </span>
+        </td>
+        <td role="cell" className={`${cellClass} max-w-56 max-md:order-4 max-md:col-span-2`}>
+          <ComponentLabel componentId={job.component} />
+        </td>
+        <td role="cell" className={`${cellClass} max-w-72 max-md:order-3 max-md:col-span-2`}>
+          <Link
+            href={href}
+            className={`block truncate font-medium text-zinc-900 hover:text-indigo-700 hover:underline dark:text-zinc-100 dark:hover:text-indigo-300 ${config.inline ? "italic" : ""}`}
+          >
+            {config.text}
+          </Link>
+          <span className="block font-mono text-xs text-zinc-500 dark:text-zinc-400">
+            #{job.id}
+            {isParent && <span className="font-sans"> · {plural(job.childrenCount, "child", "children")}</span>}
+          </span>
+        </td>
+        <td role="cell" data-label="By " className={`${cellClass} ${labelled} max-w-48 truncate text-zinc-700 dark:text-zinc-300 max-md:order-5 max-md:col-span-2 max-md:text-xs`}>
+          {job.token.description}
+        </td>
+        <td role="cell" className={`${cellClass} whitespace-nowrap text-zinc-700 dark:text-zinc-300 max-md:order-2 max-md:text-right max-md:text-xs`}>
+          <time dateTime={job.createdTime} title={`${formatDateTime(job.createdTime)} local · ${formatUtc(job.createdTime)}`}>
+            {formatRelative(job.createdTime, now)}
+          </time>
+        </td>
+        <td role="cell" data-label="Duration " className={`${cellClass} ${labelled} whitespace-nowrap text-right tabular-nums text-zinc-700 dark:text-zinc-300 max-md:order-6 max-md:text-left max-md:text-xs`}>
+          {formatDuration(seconds)}
+        </td>
+        <td
+          role="cell"
+          data-label="Credits "
+          title={isParent ? `${formatCredits(job.credits)} for this job, ${formatCredits(job.subtree.credits)} with its ${plural(job.subtree.jobs - 1, "descendant")}` : undefined}
+          className={`${cellClass} ${labelled} whitespace-nowrap text-right tabular-nums text-zinc-700 dark:text-zinc-300 max-md:order-7 max-md:text-xs`}
+        >
+          {formatCredits(isParent ? job.subtree.credits : job.credits)}
+          {isParent && <span className="sr-only"> including child jobs</span>}
+        </td>
+      </tr>
+      {expanded && <ChildRows parentRunId={job.runId} parentId={job.id} depth={depth + 1} />}
+    </Fragment>
+  );
+}
+
+function ChildRows({ parentRunId, parentId, depth }: { parentRunId: string; parentId: string; depth: number }) {
+  const children = useInfiniteQuery(childJobsQueryOptions(parentRunId));
+  const indent = { paddingLeft: `${depth * 1.25 + 1}rem` };
+
+  if (children.isPending) {
+    return (
+      <tr role="row" className={rowClass}>
+        <td role="cell" colSpan={COLUMN_COUNT} className={`${cellClass} max-md:col-span-2`} style={indent}>
+          <span className="sr-only" role="status">
+            Loading child jobs of job {parentId}
+          </span>
+          <Skeleton className="h-5 w-2/3" />
+        </td>
+      </tr>
+    );
+  }
+  if (children.isError) {
+    return (
+      <tr role="row" className={rowClass}>
+        <td role="cell" colSpan={COLUMN_COUNT} className={`${cellClass} max-md:col-span-2`} style={indent}>
+          <span role="alert" className="flex flex-wrap items-center gap-3 text-red-700 dark:text-red-300">
+            Could not load the child jobs: {children.error.message}
+            <Button size="sm" onClick={() => void children.refetch()}>
+              Try again
+            </Button>
+          </span>
+        </td>
+      </tr>
+    );
+  }
+  return (
+    <>
+      <JobRows jobs={children.data.pages.flatMap((page) => page.jobs)} depth={depth} />
+      {children.hasNextPage && (
+        <tr role="row" className={rowClass}>
+          <td role="cell" colSpan={COLUMN_COUNT} className={`${cellClass} max-md:col-span-2`} style={indent}>
+            <Button size="sm" onClick={() => void children.fetchNextPage()} disabled={children.isFetchingNextPage}>
+              {children.isFetchingNextPage && <Spinner />}
+              Load more child jobs of job {parentId}
+            </Button>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+export function JobRowsSkeleton({ rows = 8 }: { rows?: number }) {
+  return Array.from({ length: rows }, (_, i) => (
+    <tr key={i} role="row" className={rowClass} aria-hidden="true">
+      {COLUMNS.map((column) => (
+        <td key={column} role="cell" className={`${cellClass} max-md:col-span-2`}>
+          <Skeleton className={column === "Configuration" ? "h-4 w-40" : "h-4 w-20"} />
+        </td>
+      ))}
+    </tr>
+  ));
+}

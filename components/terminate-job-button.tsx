@@ -1,0 +1,90 @@
+"use client";
+
+import { useId, useRef } from "react";
+import { plural } from "@/components/format";
+import { configurationLabel } from "@/components/job-labels";
+import { Button, Spinner } from "@/components/ui";
+import { useComponentInfo } from "@/components/use-component-catalog";
+import { isFinished } from "@/lib/jobs/state";
+import type { JobJson } from "@/lib/schemas/jobs";
+
+/**
+ * Terminate, behind a confirm dialog. The native <dialog> gives a modal that traps focus,
+ * closes on Escape and leaves the page inert; "Keep it running" is focused first so Enter is safe.
+ */
+export function TerminateJobButton({ job, pending, onConfirm }: { job: JobJson; pending: boolean; onConfirm: () => void }) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const titleId = useId();
+  const descriptionId = useId();
+  const config = configurationLabel(job);
+  const component = useComponentInfo(job.component);
+  const unfinishedDescendants = job.subtree.unfinished - (isFinished(job.status) ? 0 : 1);
+
+  function close() {
+    dialogRef.current?.close();
+  }
+
+  return (
+    <>
+      <Button ref={triggerRef} variant="danger" onClick={() => dialogRef.current?.showModal()} disabled={pending}>
+        {pending ? <Spinner /> : <StopIcon />}
+        Terminate job
+      </Button>
+      <dialog
+        ref={dialogRef}
+        aria-labelledby={titleId}
+        aria-describedby={descriptionId}
+        onClose={() => triggerRef.current?.focus()}
+        onClick={(e) => {
+          // A click on the backdrop lands on the dialog element itself.
+          if (e.target === dialogRef.current) close();
+        }}
+        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+      >
+        <div className="p-6">
+          <h2 id={titleId} className="text-lg font-semibold">
+            Terminate job {job.id}?
+          </h2>
+          <div id={descriptionId} className="mt-3 space-y-2 text-sm text-zinc-600 dark:text-zinc-300">
+            <p>
+              Job <span className="font-mono font-medium text-zinc-900 dark:text-zinc-100">{job.id}</span> runs{" "}
+              <span className="font-medium text-zinc-900 dark:text-zinc-100">{config.text}</span> of{" "}
+              {component.name}.{" "}
+              {job.status === "processing"
+                ? "It stops as soon as its worker notices and ends as terminated."
+                : "It has not started yet, so it is cancelled at once."}
+            </p>
+            <p>
+              {unfinishedDescendants > 0
+                ? `Its child jobs are stopped too: ${plural(unfinishedDescendants, "job")} below it ${unfinishedDescendants === 1 ? "is" : "are"} still unfinished.`
+                : "Any child jobs it starts or has started are stopped too."}
+            </p>
+          </div>
+        </div>
+        <form method="dialog" className="flex flex-col-reverse gap-2 rounded-b-xl bg-zinc-50 px-6 py-4 dark:bg-zinc-950/60 sm:flex-row sm:justify-end">
+          <Button type="submit" autoFocus>
+            Keep it running
+          </Button>
+          <Button
+            variant="danger"
+            onClick={() => {
+              close();
+              onConfirm();
+            }}
+          >
+            Terminate job {job.id}
+          </Button>
+        </form>
+      </dialog>
+    </>
+  );
+}
+
+function StopIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="currentColor">
+      <rect x="4" y="4" width="8" height="8" rx="1" />
+    </svg>
+  );
+}

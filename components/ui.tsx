@@ -1,0 +1,89 @@
+import type { ComponentProps, ReactNode } from "react";
+
+type ButtonVariant = "primary" | "secondary" | "danger" | "ghost";
+
+const BUTTON_STYLE: Record<ButtonVariant, string> = {
+  primary: "bg-indigo-600 text-white hover:bg-indigo-500 dark:bg-indigo-500 dark:hover:bg-indigo-400",
+  secondary:
+    "bg-white text-zinc-800 ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800",
+  danger: "bg-red-600 text-white hover:bg-red-500 dark:bg-red-600 dark:hover:bg-red-500",
+  ghost: "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
+};
+
+export function buttonClass(variant: ButtonVariant = "secondary", size: "sm" | "md" = "md"): string {
+  const sizing = size === "sm" ? "px-2.5 py-1 text-xs" : "px-3.5 py-2 text-sm";
+  return `inline-flex items-center justify-center gap-1.5 rounded-md font-medium transition-colors disabled:cursor-not-allowed disabled:opacity-60 ${sizing} ${BUTTON_STYLE[variant]}`;
+}
+
+export function Button({
+  variant = "secondary",
+  size = "md",
+  className = "",
+  type = "button",
+  ...props
+}: ComponentProps<"button"> & { variant?: ButtonVariant; size?: "sm" | "md" }) {
+  return <button type={type} className={`${buttonClass(variant, size)} ${className}`} {...props} />;
+}
+
+export function Card({ children, className = "", as: Tag = "section", ...rest }: { children: ReactNode; className?: string; as?: "section" | "div" | "aside"; "aria-labelledby"?: string; "aria-label"?: string }) {
+  return (
+    <Tag
+      className={`rounded-xl border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900 ${className}`}
+      {...rest}
+    >
+      {children}
+    </Tag>
+  );
+}
+
+export function Skeleton({ className = "" }: { className?: string }) {
+  return <span aria-hidden="true" className={`block animate-pulse rounded bg-zinc-200 dark:bg-zinc-800 ${className}`} />;
+}
+
+export function Spinner({ label }: { label?: string }) {
+  return (
+    <span className="inline-flex items-center gap-2" role={label ? "status" : undefined}>
+      <span aria-hidden="true" className="size-4 animate-spin rounded-full border-2 border-current border-r-transparent opacity-70" />
+      {label && <span>{label}</span>}
+    </span>
+  );
+}
+
+export function ErrorState({ title, error, onRetry }: { title: string; error: Error | null; onRetry?: () => void }) {
+  return (
+    <div role="alert" className="flex flex-col items-start gap-3 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/50 dark:text-red-200">
+      <div>
+        <p className="font-semibold">{title}</p>
+        {error && <p className="mt-1">{error.message}</p>}
+      </div>
+      {onRetry && (
+        <Button onClick={onRetry} size="sm">
+          Try again
+        </Button>
+      )}
+    </div>
+  );
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="flex flex-col items-center gap-2 px-4 py-12 text-center">
+      <svg aria-hidden="true" viewBox="0 0 24 24" className="size-10 text-zinc-300 dark:text-zinc-700" fill="none" stroke="currentColor" strokeWidth="1.5">
+        <rect x="3" y="4" width="18" height="6" rx="1.5" />
+        <rect x="3" y="14" width="18" height="6" rx="1.5" />
+      </svg>
+      <p className="font-medium text-zinc-800 dark:text-zinc-200">{title}</p>
+      {children && <div className="text-sm text-zinc-500 dark:text-zinc-400">{children}</div>}
+    </div>
+  );
+}
+
+/** A term/definition pair for summary grids. */
+export function Field({ label, children, className = "" }: { label: string; children: ReactNode; className?: string }) {
+  return (
+    <div className={`min-w-0 ${className}`}>
+      <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{label}</dt>
+      <dd className="mt-1 text-sm text-zinc-900 dark:text-zinc-100">{children}</dd>
+    </div>
+  );
+}

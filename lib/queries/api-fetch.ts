@@ -1,0 +1,79 @@
+import type { z } from "zod";
+
+/** An API error as the browser sees it: the API's `{error, code, status}`, or a network failure (status 0). */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "ApiRequestError";
+  }
+}
+
+export function isApiRequestError(error: unknown, status?: number): error is ApiRequestError {
+  return error instanceof ApiRequestError && (status === undefined || error.status === status);
+}
+
+/** Query parameters; arrays repeat the key (`status=a&status=b`), as the API reads them. */
+export type QueryParams = Record<string, string | readonly string[] | boolean | number | null | undefined>;
+
+export function toQueryString(params: QueryParams): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const item of value) search.append(key, item);
+    else search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+type FetchOptions<S extends z.ZodType> = {
+  schema: S;
+  method?: "GET" | "POST" | "DELETE";
+  params?: QueryParams;
+  body?: unknown;
+  signal?: AbortSignal;
+};
+
+/**
+ * Fetches one of our API routes with the session cookie and validates the answer against the
+ * shared zod schema. Every failure becomes an ApiRequestError carrying the API's message and code.
+ */
+export async function apiFetch<S extends z.ZodType>(
+  path: string,
+  options: FetchOptions<S>,
+): Promise<{ data: z.output<S>; headers: Headers }> {
+  const init: RequestInit = {
+    method: options.method ?? "GET",
+    credentials: "same-origin",
+    headers: { Accept: "application/json", ...(options.body !== undefined && { "Content-Type": "application/json" }) },
+    signal: options.signal,
+    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+  };
+  let response: Response;
+  try {
+    response = await fetch(`${path}${toQueryString(options.params ?? {})}`, init);
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw new ApiRequestError(0, "networkError", "Jobdeck could not be reached. Check your connection and try again.");
+  }
+  if (!response.ok) throw await errorFrom(response);
+  const json: unknown = response.status === 204 ? null : await response.json().catch(() => undefined);
+  const parsed = options.schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ApiRequestError(response.status, "invalidResponse", `The server sent an answer this page does not understand (${path}).`);
+  }
+  return { data: parsed.data, headers: response.headers };
+}
+
+async function errorFrom(response: Response): Promise<ApiRequestError> {
+  const body = (await response.json().catch(() => null)) as { error?: unknown; code?: unknown; field?: unknown } | null;
+  const message = typeof body?.error === "string" ? body.error : `The request failed (HTTP ${response.status}).`;
+  const code = typeof body?.code === "string" ? body.code : "httpError";
+  const field = typeof body?.field === "string" ? body.field : undefined;
+  return new ApiRequestError(response.status, code, message, field);
+}

@@ -1,0 +1,25 @@
+// The one place that decides how often the dashboard polls. Hidden tabs pause: TanStack Query
+// only refetches on an interval in the background when asked to, and we never ask.
+import { isFinished } from "@/lib/jobs/state";
+import type { JobJson } from "@/lib/schemas/jobs";
+
+export const FAST_POLL_MS = 2_000;
+export const SLOW_POLL_MS = 30_000;
+
+export const backgroundPolling = { refetchIntervalInBackground: false } as const;
+
+/** A job is live while it, or anything below it, can still change. */
+export function isJobLive(job: Pick<JobJson, "status" | "subtree">): boolean {
+  return !isFinished(job.status) || job.subtree.unfinished > 0;
+}
+
+/** ≈2 s while anything shown can still change, ≈30 s once everything shown is final. */
+export function pollIntervalFor(jobs: readonly Pick<JobJson, "status" | "subtree">[] | undefined): number {
+  if (!jobs) return SLOW_POLL_MS;
+  return jobs.some(isJobLive) ? FAST_POLL_MS : SLOW_POLL_MS;
+}
+
+/** Event logs only poll while their job is live; a finished job's log never grows. */
+export function eventPollInterval(live: boolean): number | false {
+  return live ? FAST_POLL_MS : false;
+}
