@@ -3,9 +3,11 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { env } from "@/lib/env";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { type Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
 export type Db = PrismaClient;
+/** The client or an open interactive transaction: what functions that may run inside one accept. */
+export type DbClient = PrismaClient | Prisma.TransactionClient;
 
 export type DbTarget = { kind: "pglite"; dir?: string } | { kind: "postgresql"; url: string; poolSize?: number };
 

@@ -13,7 +13,16 @@ const schema = z.object({
   JOBDECK_DEMO_TOKEN: z.string().min(16, "JOBDECK_DEMO_TOKEN must be at least 16 characters").optional(),
   // Worker slots inside the web process; 0 runs the web process without workers.
   JOBDECK_IN_PROCESS_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  // `npm run worker`: jobs run at once per process, and an optional port for GET /health.
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // Seconds a worker's claim lasts without a heartbeat; attempts before a lost job ends in error.
+  JOBDECK_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(15),
+  JOBDECK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  // A trickle of new demo jobs so the dashboard is alive; 0 turns it off.
+  JOBDECK_DEMO_ACTIVITY: z.enum(["0", "1"]).default("1"),
+  // Set by Next.js while it builds; nothing may start then.
+  NEXT_PHASE: z.string().optional(),
   // One-click sign-in to the demo project; on by default only with the embedded database.
   JOBDECK_DEMO_SIGNIN: z.enum(["0", "1"]).optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -25,6 +34,7 @@ export type Env = z.infer<typeof schema> & {
   filesDir: string;
   database: "postgresql" | "pglite";
   demoSignIn: boolean;
+  inProcessWorkers: number;
 };
 
 function readEnv(): Env {
@@ -41,6 +51,8 @@ function readEnv(): Env {
     filesDir: path.join(dataDir, "files"),
     database: parsed.data.DATABASE_URL ? "postgresql" : "pglite",
     demoSignIn: parsed.data.JOBDECK_DEMO_SIGNIN ? parsed.data.JOBDECK_DEMO_SIGNIN === "1" : !parsed.data.DATABASE_URL,
+    // The embedded database has no other processes to run jobs; on PostgreSQL `npm run worker` adds more.
+    inProcessWorkers: parsed.data.JOBDECK_IN_PROCESS_WORKERS ?? (parsed.data.DATABASE_URL ? 2 : 4),
   };
 }
 

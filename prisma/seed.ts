@@ -11,15 +11,14 @@ import { createJob } from "@/lib/jobs/create-job";
 import { killJob } from "@/lib/jobs/kill-job";
 import { finishJob, holdJob, type JobOutcome, startJob } from "@/lib/jobs/transitions";
 import type { CreateJobInput, JobResult } from "@/lib/schemas/jobs";
+import { componentRecords } from "@/worker/components";
 
-export const COMPONENTS = [
-  { id: "keboola.ex-http", name: "HTTP CSV Extractor", type: "extractor", runtime: null, description: "Downloads CSV files over HTTP(S) into Storage tables." },
-  { id: "jobdeck.sql-transformation", name: "SQL Transformation", type: "transformation", runtime: "sql", description: "Runs SQL over input tables in an isolated workspace." },
-  { id: "keboola.python-transformation-v2", name: "Python Transformation", type: "transformation", runtime: "python", description: "Runs a Python script over input tables." },
-  { id: "jobdeck.wr-files", name: "CSV Files Writer", type: "writer", runtime: null, description: "Exports Storage tables to files." },
-  { id: "keboola.orchestrator", name: "Orchestrator", type: "orchestrator", runtime: null, description: "Runs tasks in phases." },
-  { id: "jobdeck.generator", name: "Data Generator", type: "application", runtime: null, description: "Generates rows for demos and load tests." },
-] as const;
+/** Brings the database's component catalog in line with the built-in components. */
+export async function registerComponents(db: Db): Promise<void> {
+  // createMany + skipDuplicates: several processes may register at once without a unique-key race.
+  await db.component.createMany({ data: componentRecords(), skipDuplicates: true });
+  for (const c of componentRecords()) await db.component.update({ where: { id: c.id }, data: c });
+}
 
 type ConfigSeed = { component: string; id: string; name: string; disabled?: boolean; body: Record<string, unknown> };
 
@@ -205,9 +204,7 @@ async function orchestration(ctx: Ctx, at: Date, shape: "success" | "error" | "w
 export async function seedDemo(options: { db: Db; demoToken: string; now?: Date }): Promise<{ created: boolean; projectId: number }> {
   const { db } = options;
   const now = options.now ?? new Date();
-  for (const c of COMPONENTS) {
-    await db.component.upsert({ where: { id: c.id }, update: {}, create: { ...c } });
-  }
+  await registerComponents(db);
   const existing = await db.project.findFirst({ where: { isDemo: true } });
   if (existing) {
     // A newly chosen JOBDECK_DEMO_TOKEN joins the existing demo project.

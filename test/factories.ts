@@ -1,7 +1,7 @@
 // Test data made fresh per test: unique names, its own project, so tests never share rows.
 import { createToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
-import { COMPONENTS } from "@/prisma/seed";
+import { registerComponents } from "@/prisma/seed";
 
 let counter = 0;
 export function unique(prefix: string): string {
@@ -10,7 +10,7 @@ export function unique(prefix: string): string {
 }
 
 export async function ensureComponents(): Promise<void> {
-  for (const c of COMPONENTS) await db().component.upsert({ where: { id: c.id }, update: {}, create: { ...c } });
+  await registerComponents(db());
 }
 
 export async function createTestProject() {

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "@/lib/db";
+import type { DbClient } from "@/lib/db";
 
 import type { EventType } from "@/lib/events/types";
 
@@ -35,12 +35,12 @@ function toRow(e: NewEvent) {
   };
 }
 
-export async function writeEvent(options: { db: Db; event: NewEvent }) {
+export async function writeEvent(options: { db: DbClient; event: NewEvent }) {
   return options.db.jobEvent.create({ data: toRow(options.event) });
 }
 
 /** Appends events to the log; a job's log is every event carrying its runId. */
-export async function writeEvents(options: { db: Db; events: NewEvent[] }): Promise<void> {
+export async function writeEvents(options: { db: DbClient; events: NewEvent[] }): Promise<void> {
   if (options.events.length === 0) return;
   await options.db.jobEvent.createMany({
     data: options.events.map(toRow),

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db";
 import { badRequest, invalidInput } from "@/lib/errors";
 import { writeEvents } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
+import { publishWork } from "@/lib/jobs/kill-signal";
 import type { CreateJobInput, JOB_TYPES } from "@/lib/schemas/jobs";
 
 /**
@@ -26,8 +27,10 @@ export async function createJob(options: {
   const component = await db.component.findUnique({ where: { id: input.component } });
   if (!component) throw invalidInput(`component "${input.component}" does not exist`, "component");
 
+  let enabledRows = 0;
   if (input.config !== undefined) {
     const config = await db.configuration.findUnique({
+      include: { rows: { where: { isDisabled: false, ...(input.configRowIds?.length && { rowId: { in: input.configRowIds } }) }, select: { rowId: true } } },
       where: {
         projectId_componentId_branchId_configId: {
           projectId: auth.projectId,
@@ -43,6 +46,7 @@ export async function createJob(options: {
     if (config.isDisabled && input.mode !== "forceRun") {
       throw badRequest("configurationDisabled", `Configuration "${config.name}" is disabled; run it with mode "forceRun".`);
     }
+    enabledRows = config.rows.length;
   }
 
   let parent: Pick<Job, "runId" | "rootRunId"> | null = null;
@@ -61,7 +65,10 @@ export async function createJob(options: {
   // The id is needed before the insert: runId embeds it.
   const [{ id }] = await db.$queryRaw<[{ id: bigint }]>`SELECT nextval(pg_get_serial_sequence('"Job"', 'id')) AS id`;
   const runId = parent ? `${parent.runId}.${id}` : id.toString();
-  const type = options.type ?? (component.type === "orchestrator" ? "orchestrationContainer" : "standard");
+  // Rows run with a parallelism become a container with one child job per row.
+  const type =
+    options.type ??
+    (component.type === "orchestrator" ? "orchestrationContainer" : input.parallelism && enabledRows > 0 ? "container" : "standard");
 
   const job = await db.job.create({
     data: {
@@ -104,5 +111,6 @@ export async function createJob(options: {
       },
     ],
   });
+  await publishWork(db);
   return job;
 }

@@ -4,6 +4,8 @@ import { badRequest, notFound } from "@/lib/errors";
 import { writeEvents } from "@/lib/events/write-event";
 import { parseJobId } from "@/lib/jobs/get-job";
 import { type JobStatus, isKillable, nextStatus, statusesAllowing } from "@/lib/jobs/state";
+import { publishKill } from "@/lib/jobs/kill-signal";
+import { settleContainer, settleSubtree } from "@/lib/jobs/settle-containers";
 import { applyJobEvent } from "@/lib/jobs/transitions";
 
 /**
@@ -40,6 +42,12 @@ export async function killJob(options: {
     const { count } = await db.job.updateMany({ where: { ...subtree, status: from }, data: killData(to, now) });
     descendantsKilled += count;
   }
+  // Workers of the jobs now `terminating` hear it at once; containers with nothing left running end.
+  const stopping = await db.job.findMany({
+    where: { projectId, rootRunId: job.rootRunId, status: "terminating", OR: [{ id }, { runId: { startsWith: `${job.runId}.` } }] },
+    select: { id: true },
+  });
+  await publishKill(db, stopping.map((j) => j.id));
 
   await writeEvents({
     db,
@@ -61,6 +69,8 @@ export async function killJob(options: {
       },
     ],
   });
+  await settleSubtree({ db, projectId, runId: job.runId });
+  if (killed.parentRunId) await settleContainer({ db, projectId, runId: killed.parentRunId });
   return { jobId: id, descendantsKilled };
 }
 

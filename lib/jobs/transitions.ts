@@ -1,8 +1,9 @@
 import "server-only";
-import type { Db } from "@/lib/db";
+import type { DbClient } from "@/lib/db";
 import type { Job, Prisma } from "@/lib/generated/prisma/client";
 import { creditsFor } from "@/lib/jobs/credits";
 import { type JobEvent, type JobStatus, isFinished, nextStatus } from "@/lib/jobs/state";
+import type { JobOutcome } from "@/lib/jobs/transitions-types";
 import type { JobResult, WAIT_REASONS } from "@/lib/schemas/jobs";
 
 /**
@@ -11,7 +12,7 @@ import type { JobResult, WAIT_REASONS } from "@/lib/schemas/jobs";
  * job, or null when the event is not legal in the job's current status.
  */
 export async function applyJobEvent(options: {
-  db: Db;
+  db: DbClient;
   jobId: bigint;
   event: JobEvent;
   data?: (job: Job, next: JobStatus) => Prisma.JobUpdateManyMutationInput;
@@ -32,7 +33,7 @@ export async function applyJobEvent(options: {
 }
 
 export async function holdJob(options: {
-  db: Db;
+  db: DbClient;
   jobId: bigint;
   reason: (typeof WAIT_REASONS)[number];
   detail: string;
@@ -45,7 +46,7 @@ export async function holdJob(options: {
   });
 }
 
-export async function startJob(options: { db: Db; jobId: bigint; workerId?: string; now?: Date }): Promise<Job | null> {
+export async function startJob(options: { db: DbClient; jobId: bigint; workerId?: string; now?: Date }): Promise<Job | null> {
   const now = options.now ?? new Date();
   return applyJobEvent({
     db: options.db,
@@ -62,11 +63,11 @@ export async function startJob(options: { db: Db; jobId: bigint; workerId?: stri
   });
 }
 
-export type JobOutcome = "succeed" | "warn" | "fail";
+export type { JobOutcome };
 
 /** Ends a processing (or terminating) job: times, processing-only duration, credits, result. */
 export async function finishJob(options: {
-  db: Db;
+  db: DbClient;
   jobId: bigint;
   outcome: JobOutcome;
   result?: JobResult;

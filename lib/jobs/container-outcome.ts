@@ -1,0 +1,31 @@
+// How a container ends, from how its children ended. One rule: a failed child fails the
+// container unless the container's `onError` is `warning`, which ends it as `warning`.
+import type { JobOutcome } from "@/lib/jobs/transitions-types";
+import type { JobResult } from "@/lib/schemas/jobs";
+
+export type FinishedChild = {
+  id: bigint;
+  status: string;
+  component: string;
+  config: string | null;
+  result: JobResult;
+};
+
+const FAILED = new Set(["error", "terminated", "cancelled"]);
+
+export function containerOutcome(children: FinishedChild[], onError: string | null): { outcome: JobOutcome; result: JobResult } {
+  const failed = children.filter((c) => FAILED.has(c.status));
+  const warned = children.filter((c) => c.status === "warning");
+  const name = (c: FinishedChild) => `job ${c.id} (${c.component}${c.config ? `/${c.config}` : ""})`;
+  if (failed.length > 0) {
+    const first = failed[0]!;
+    const why = first.result.error?.message ?? `ended ${first.status}`;
+    const message = `${failed.length} of ${children.length} child jobs did not succeed; ${name(first)}: ${why}`;
+    if (onError === "warning") return { outcome: "warn", result: { message: `Finished with warnings: ${message}` } };
+    return { outcome: "fail", result: { message, error: { type: "user", message } } };
+  }
+  if (warned.length > 0) {
+    return { outcome: "warn", result: { message: `Finished with warnings: ${name(warned[0]!)} ended with a warning.` } };
+  }
+  return { outcome: "succeed", result: { message: `All ${children.length} child jobs finished successfully.` } };
+}

@@ -1,0 +1,112 @@
+import "server-only";
+import type { Db } from "@/lib/db";
+import { writeEvents, type EventType } from "@/lib/events/write-event";
+import type { Job } from "@/lib/generated/prisma/client";
+import { settleContainer } from "@/lib/jobs/settle-containers";
+import { spawnChildren } from "@/lib/jobs/spawn-children";
+import { applyJobEvent, finishJob, type JobOutcome } from "@/lib/jobs/transitions";
+import type { JobResult } from "@/lib/schemas/jobs";
+import { findComponent } from "@/worker/components";
+import { type RunResult, UserError } from "@/worker/components/types";
+
+/** Why a running job's AbortSignal fired. */
+export type StopReason = "terminate" | "shutdown" | "lost";
+
+export class StopSignal extends Error {
+  constructor(readonly reason: StopReason) {
+    super(`job stopped: ${reason}`);
+  }
+}
+
+/**
+ * Runs one claimed job to its end: a container is expanded into children; a standard job runs its
+ * component with an AbortSignal, and its outcome (or the kill, the shutdown, the crash of the
+ * component) is reported through the state machine. Never throws.
+ */
+export async function runJob(options: { db: Db; job: Job; workerId: string; controller: AbortController }): Promise<void> {
+  const { db, job, controller } = options;
+  const signal = controller.signal;
+  const log = (message: string, type: EventType = "info") =>
+    writeEvents({ db, events: [{ projectId: job.projectId, jobId: job.id, runId: job.runId, event: "job.log", component: job.component, type, message }] });
+
+  try {
+    const { configuration, rowIds, rows } = await loadConfiguration(db, job);
+    if (job.type !== "standard") {
+      await spawnChildren({ db, job, configuration, rowIds });
+      return;
+    }
+    await writeEvents({
+      db,
+      events: [{ projectId: job.projectId, jobId: job.id, runId: job.runId, event: "job.started", component: job.component, message: `Job ${job.id} started on worker ${options.workerId} (attempt ${job.attempt})`, params: { workerId: options.workerId, attempt: job.attempt } }],
+    });
+    const component = findComponent(job.component);
+    if (!component?.run) throw new UserError(`Component "${job.component}" has no runner on this Jobdeck.`);
+    if (job.desiredStatus === "terminating") controller.abort(new StopSignal("terminate"));
+    const stopped = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+    // A component that ignores its signal is abandoned, not waited for: a kill ends the job now.
+    const result: RunResult = await Promise.race([component.run({ job, configuration, rows, signal, log }), stopped]);
+    await report(db, job, result.outcome ?? "succeed", {
+      message: result.message,
+      ...(result.input && { input: { tables: result.input } }),
+      ...(result.output && { output: { tables: result.output } }),
+    }, result);
+  } catch (error) {
+    const stop = error instanceof StopSignal ? error : signal.aborted && signal.reason instanceof StopSignal ? signal.reason : null;
+    if (stop?.reason === "lost") return;
+    if (stop?.reason === "shutdown") {
+      await applyJobEvent({ db, jobId: job.id, event: "requeue", data: () => ({ workerId: null, leaseExpiresAt: null, startTime: null }) });
+      await log(`Worker ${options.workerId} shut down; the job is queued again`, "warn");
+      return;
+    }
+    if (stop?.reason === "terminate") {
+      await report(db, job, "fail", { message: "The job was terminated." });
+      return;
+    }
+    const userError = error instanceof UserError;
+    if (!userError) console.error(`[worker] job ${job.id} failed`, error);
+    const message = userError ? error.message : `Internal error while running the job: ${error instanceof Error ? error.message : String(error)}`;
+    await report(db, job, "fail", { message, error: { type: userError ? "user" : "application", message } });
+  } finally {
+    const latest = await db.job.findUnique({ where: { id: job.id }, select: { parentRunId: true, status: true } }).catch(() => null);
+    if (latest?.parentRunId) await settleContainer({ db, projectId: job.projectId, runId: latest.parentRunId }).catch((e) => console.error("[worker] settle", e));
+  }
+}
+
+async function report(db: Db, job: Job, outcome: JobOutcome, result: JobResult, extra: Partial<RunResult> = {}) {
+  const tables = (list?: { bytes?: number }[]) => (list ?? []).reduce((sum, t) => sum + (t.bytes ?? 0), 0);
+  const ended = await finishJob({
+    db,
+    jobId: job.id,
+    outcome,
+    result,
+    usageData: extra.usageData,
+    inputTablesBytesSum: tables(result.input?.tables),
+    outputTablesBytesSum: tables(result.output?.tables),
+  });
+  if (!ended) return;
+  let message = `Job ${job.id} ended ${ended.status}${result.message ? `: ${result.message}` : ""}`;
+  if (ended.status === "terminated") {
+    const kill = await db.jobEvent.findFirst({ where: { projectId: job.projectId, runId: job.runId, event: "job.terminate" }, orderBy: { id: "desc" } });
+    message = `Job ${job.id} terminated${kill?.description ? ` (${kill.description.replace(/^Requested/, "requested")})` : ""}`;
+  }
+  const type: EventType = ended.status === "success" ? "success" : ended.status === "warning" || ended.status === "terminated" ? "warn" : "error";
+  await writeEvents({ db, events: [{ projectId: job.projectId, jobId: job.id, runId: job.runId, event: "job.finished", component: job.component, type, message, results: { status: ended.status, durationSeconds: ended.durationSeconds, credits: ended.credits } }] });
+}
+
+async function loadConfiguration(db: Db, job: Job) {
+  const stored = job.config
+    ? await db.configuration.findUnique({
+        where: { projectId_componentId_branchId_configId: { projectId: job.projectId, componentId: job.component, branchId: job.branchId, configId: job.config } },
+        include: { rows: { where: { isDisabled: false }, orderBy: [{ sortOrder: "asc" }, { pk: "asc" }] } },
+      })
+    : null;
+  const configuration = { ...((stored?.configuration as Record<string, unknown>) ?? {}), ...((job.configData as Record<string, unknown>) ?? {}) };
+  const wanted = job.configRowIds.length > 0 ? new Set(job.configRowIds) : null;
+  const rows = (stored?.rows ?? [])
+    .filter((r) => !wanted || wanted.has(r.rowId))
+    .map((r) => ({ id: r.rowId, name: r.name, configuration: (r.configuration as Record<string, unknown>) ?? {} }));
+  return { configuration, rows, rowIds: rows.map((r) => r.id) };
+}
