@@ -81,6 +81,8 @@ export default defineConfig({
       PORT: String(port),
       JOBDECK_DATA_DIR: dataDir,
       JOBDECK_DEMO_TOKEN: E2E_DEMO_TOKEN,
+      // Tests make the jobs they look at; a trickle of demo jobs would only add noise.
+      JOBDECK_DEMO_ACTIVITY: "0",
       DATABASE_URL: "",
     },
   },
@@ -92,7 +94,7 @@ export default defineConfig({
         reuseExistingServer: false,
         stdout: "pipe" as const,
         stderr: "pipe" as const,
-        env: { PORT: String(pgPort), JOBDECK_DATA_DIR: `${dataDir}-pg`, JOBDECK_DEMO_TOKEN: E2E_DEMO_TOKEN },
+        env: { PORT: String(pgPort), JOBDECK_DATA_DIR: `${dataDir}-pg`, JOBDECK_DEMO_TOKEN: E2E_DEMO_TOKEN, JOBDECK_DEMO_ACTIVITY: "0" },
       }]
     : []),
   ],

@@ -9,7 +9,7 @@ import { writeEvents, type EventType } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
 import { createJob } from "@/lib/jobs/create-job";
 import { killJob } from "@/lib/jobs/kill-job";
-import { finishJob, holdJob, type JobOutcome, startJob } from "@/lib/jobs/transitions";
+import { finishJob, type JobOutcome, startJob } from "@/lib/jobs/transitions";
 import type { CreateJobInput, JobResult } from "@/lib/schemas/jobs";
 import { componentRecords } from "@/worker/components";
 
@@ -20,7 +20,14 @@ export async function registerComponents(db: Db): Promise<void> {
   for (const c of componentRecords()) await db.component.update({ where: { id: c.id }, data: c });
 }
 
-type ConfigSeed = { component: string; id: string; name: string; disabled?: boolean; body: Record<string, unknown> };
+type ConfigSeed = {
+  component: string;
+  id: string;
+  name: string;
+  disabled?: boolean;
+  body: Record<string, unknown>;
+  rows?: [id: string, name: string, body: Record<string, unknown>][];
+};
 
 const CONFIGS: ConfigSeed[] = [
   { component: "keboola.ex-http", id: "101", name: "Orders from the shop", body: { url: "https://shop.example.com/export/orders.csv", table: "in.c-shop.orders" } },
@@ -32,6 +39,11 @@ const CONFIGS: ConfigSeed[] = [
   { component: "jobdeck.wr-files", id: "401", name: "Revenue report to files", body: { tables: ["out.c-reports.daily_revenue"] } },
   { component: "keboola.orchestrator", id: "501", name: "Nightly pipeline", body: { phases: [{ name: "Extract", tasks: ["keboola.ex-http/101", "keboola.ex-http/102"] }, { name: "Transform", tasks: ["jobdeck.sql-transformation/201", "jobdeck.sql-transformation/202"] }, { name: "Load", tasks: ["jobdeck.wr-files/401"] }] } },
   { component: "jobdeck.generator", id: "601", name: "Load test: 10k rows", body: { rows: 10000, durationSeconds: 20, failureProbability: 0.1 } },
+  { component: "jobdeck.generator", id: "602", name: "Event stream replay", body: { rows: 50000, durationSeconds: 45 } },
+  { component: "jobdeck.generator", id: "603", name: "Sensor readings", body: { rows: 20000, durationSeconds: 25 } },
+  { component: "jobdeck.generator", id: "604", name: "Flaky partner export", body: { rows: 100, durationSeconds: 8, failureProbability: 0.35 } },
+  { component: "jobdeck.generator", id: "605", name: "Regional loads", body: { durationSeconds: 15 }, rows: [["eu", "Europe", { rows: 3000 }], ["us", "Americas", { rows: 5000 }], ["apac", "Asia Pacific", { rows: 2000 }], ["mea", "Middle East & Africa", { rows: 800 }]] },
+  { component: "keboola.orchestrator", id: "502", name: "Hourly load test", body: { phases: [{ name: "Generate", tasks: ["jobdeck.generator/603", { component: "jobdeck.generator", configData: { rows: 2000, durationSeconds: 12 } }] }, { name: "Check", tasks: ["jobdeck.generator/604"] }] } },
 ];
 
 const TABLES: Record<string, string[]> = {
@@ -77,12 +89,13 @@ async function log(ctx: Ctx, job: Job, at: Date, lines: [EventType, string][]) {
 }
 
 /** What a finished job of `config` read and wrote, as the worker will report it. */
-function outcomeOf(config: ConfigSeed | undefined, outcome: JobOutcome, rand: () => number) {
+function outcomeOf(config: ConfigSeed | undefined, outcome: JobOutcome, rand: () => number, debug: boolean) {
   const body = config?.body ?? {};
   const inputs = (body.input as string[] | undefined) ?? (body.tables as string[] | undefined) ?? [];
   const outputs = (body.output as string[] | undefined) ?? (body.table ? [body.table as string] : []);
   const input = inputs.map((id) => table(id, Math.round(50_000 + rand() * 5_000_000)));
-  const output = outcome === "fail" ? [] : outputs.map((id) => table(id, Math.round(20_000 + rand() * 2_000_000)));
+  // Debug runs write nothing to Storage.
+  const output = outcome === "fail" || debug ? [] : outputs.map((id) => table(id, Math.round(20_000 + rand() * 2_000_000)));
   const result: JobResult = {
     message: outcome === "fail" ? "Job failed" : outcome === "warn" ? "Finished with warnings" : "Job finished successfully",
     input: { tables: input },
@@ -98,7 +111,7 @@ function outcomeOf(config: ConfigSeed | undefined, outcome: JobOutcome, rand: ()
   };
 }
 
-async function runJob(ctx: Ctx, input: CreateJobInput, opts: { at: Date; seconds: number; outcome: JobOutcome | "processing" | "waiting" | "created"; parentRunId?: string; type?: Job["type"]; phase?: number }) {
+async function runJob(ctx: Ctx, input: CreateJobInput, opts: { at: Date; seconds: number; outcome: JobOutcome | "processing" | "created"; parentRunId?: string; type?: Job["type"]; phase?: number }) {
   const job = await createJob({
     db: ctx.db,
     auth: ctx,
@@ -109,7 +122,6 @@ async function runJob(ctx: Ctx, input: CreateJobInput, opts: { at: Date; seconds
     now: opts.at,
   });
   if (opts.outcome === "created") return job;
-  if (opts.outcome === "waiting") return job;
   const startAt = new Date(opts.at.getTime() + 2000 + Math.round(ctx.rand() * 8000));
   await startJob({ db: ctx.db, jobId: job.id, workerId: "seed", now: startAt });
   const config = CONFIGS.find((c) => c.component === input.component && c.id === input.config);
@@ -119,7 +131,7 @@ async function runJob(ctx: Ctx, input: CreateJobInput, opts: { at: Date; seconds
   ]);
   if (opts.outcome === "processing") return job;
   const endAt = new Date(startAt.getTime() + opts.seconds * 1000);
-  const outcome = outcomeOf(config, opts.outcome, ctx.rand);
+  const outcome = outcomeOf(config, opts.outcome, ctx.rand, input.mode === "debug");
   for (const t of outcome.result.input?.tables ?? []) await log(ctx, job, startAt, [["info", `Exported table ${t.id} (${t.bytes} bytes) from Storage`]]);
   for (const t of outcome.result.output?.tables ?? []) await log(ctx, job, endAt, [["info", `Imported table ${t.id} (${t.bytes} bytes) into Storage`]]);
   await finishJob({ db: ctx.db, jobId: job.id, outcome: opts.outcome, ...outcome, usageData: {}, now: endAt });
@@ -134,7 +146,11 @@ async function runJob(ctx: Ctx, input: CreateJobInput, opts: { at: Date; seconds
 }
 
 /** One nightly orchestration: orchestrationContainer → phaseContainer → standard jobs. */
-async function orchestration(ctx: Ctx, at: Date, shape: "success" | "error" | "warning" | "running") {
+async function markSpawned(db: Db, jobId: bigint) {
+  await db.job.update({ where: { id: jobId }, data: { childrenSpawnedAt: new Date() } });
+}
+
+async function orchestration(ctx: Ctx, at: Date, shape: "success" | "error" | "warning") {
   const root = await createJob({
     db: ctx.db,
     auth: ctx,
@@ -145,33 +161,39 @@ async function orchestration(ctx: Ctx, at: Date, shape: "success" | "error" | "w
   const phases = CONFIGS.find((c) => c.id === "501")!.body.phases as { name: string; tasks: string[] }[];
   let clock = at.getTime() + 3000;
   let failed = false;
+  // Like the engine: every phase is created up front and waits for the one before it.
+  const containers: Job[] = [];
   for (const [index, phase] of phases.entries()) {
-    // After a failed phase the orchestration stops: later phases are never created.
-    if (failed) break;
+    containers.push(
+      await createJob({
+        db: ctx.db,
+        auth: ctx,
+        input: { component: "keboola.orchestrator", configData: { phase: phase.name, tasks: phase.tasks }, mode: "run" },
+        parentRunId: root.runId,
+        type: "phaseContainer",
+        phase: index,
+        now: new Date(clock),
+      }),
+    );
+  }
+  await markSpawned(ctx.db, root.id);
+  for (const [index, phase] of phases.entries()) {
+    const container = containers[index]!;
     const phaseAt = new Date(clock);
-    const container = await createJob({
-      db: ctx.db,
-      auth: ctx,
-      input: { component: "keboola.orchestrator", configData: { phase: phase.name, tasks: phase.tasks }, mode: "run" },
-      parentRunId: root.runId,
-      type: "phaseContainer",
-      phase: index,
-      now: phaseAt,
-    });
-    if (shape === "running" && index === 2) {
-      await holdJob({ db: ctx.db, jobId: container.id, reason: "phase", detail: `Waiting for phase "${phases[index - 1]!.name}" to finish.` });
+    if (failed) {
+      await killJob({ db: ctx.db, projectId: ctx.projectId, id: container.id.toString(), now: phaseAt });
       continue;
     }
     await startJob({ db: ctx.db, jobId: container.id, workerId: "seed", now: phaseAt });
+    await markSpawned(ctx.db, container.id);
     let longest = 0;
     let phaseFailed = false;
     for (const [t, task] of phase.tasks.entries()) {
       const [component, config] = task.split("/") as [string, string];
       const seconds = Math.round(20 + ctx.rand() * 240);
       longest = Math.max(longest, seconds);
-      let outcome: JobOutcome | "processing" = "succeed";
+      let outcome: JobOutcome = "succeed";
       if (index === 1 && t === 1 && (shape === "error" || shape === "warning")) outcome = "fail";
-      if (shape === "running" && index === 1) outcome = t === 0 ? "succeed" : "processing";
       if (outcome === "fail") phaseFailed = true;
       await runJob(ctx, { component, config, mode: "run", backend: { size: index === 1 ? "medium" : "small" } }, {
         at: new Date(clock + t * 500),
@@ -181,12 +203,10 @@ async function orchestration(ctx: Ctx, at: Date, shape: "success" | "error" | "w
       });
     }
     clock += (longest + 15) * 1000;
-    if (shape === "running" && index === 1) continue;
     const phaseOutcome: JobOutcome = phaseFailed ? (shape === "warning" ? "warn" : "fail") : "succeed";
     await finishJob({ db: ctx.db, jobId: container.id, outcome: phaseOutcome, result: { message: `Phase "${phase.name}" ${phaseFailed ? "had a failed task" : "finished"}` }, now: new Date(clock) });
     if (phaseFailed && shape === "error") failed = true;
   }
-  if (shape === "running") return root;
   const outcome: JobOutcome = shape === "error" ? "fail" : shape === "warning" ? "warn" : "succeed";
   await finishJob({
     db: ctx.db,
@@ -218,7 +238,15 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
   const scheduler = await createToken({ db, projectId: project.id, description: "Scheduler" });
   for (const c of CONFIGS) {
     await db.configuration.create({
-      data: { projectId: project.id, componentId: c.component, configId: c.id, name: c.name, isDisabled: c.disabled ?? false, configuration: c.body as object },
+      data: {
+        projectId: project.id,
+        componentId: c.component,
+        configId: c.id,
+        name: c.name,
+        isDisabled: c.disabled ?? false,
+        configuration: c.body as object,
+        rows: { create: (c.rows ?? []).map(([rowId, name, body], i) => ({ rowId, name, configuration: body as object, sortOrder: i })) },
+      },
     });
   }
 
@@ -252,15 +280,11 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
   await killJob({ db, projectId: project.id, id: stopped.id.toString(), killedBy: "demo@jobdeck.local", now: new Date(now.getTime() - minutes(78)) });
   await finishJob({ db, jobId: stopped.id, outcome: "succeed", now: new Date(now.getTime() - minutes(78) + 800) });
 
-  // Right now: tonight's orchestration mid-way, a configuration lock, a job being terminated,
-  // and one waiting for a free worker.
-  await orchestration(ctx, new Date(now.getTime() - minutes(25)), "running");
-  const segments = await runJob(me, { component: "jobdeck.sql-transformation", config: "202", mode: "run", backend: { size: "medium" } }, { at: new Date(now.getTime() - minutes(12)), seconds: 0, outcome: "processing" });
-  const locked = await runJob(me, { component: "jobdeck.sql-transformation", config: "202", mode: "run" }, { at: new Date(now.getTime() - minutes(6)), seconds: 0, outcome: "waiting" });
-  await holdJob({ db, jobId: locked.id, reason: "configLock", detail: `Job ${segments.id} is already processing configuration "Customer segments".` });
-  const terminating = await runJob(me, { component: "jobdeck.generator", config: "601", mode: "run" }, { at: new Date(now.getTime() - minutes(4)), seconds: 0, outcome: "processing" });
-  await killJob({ db, projectId: project.id, id: terminating.id.toString(), killedBy: "demo@jobdeck.local", now: new Date(now.getTime() - minutes(1)) });
-  await runJob(me, { component: "jobdeck.wr-files", config: "401", mode: "run" }, { at: new Date(now.getTime() - 20_000), seconds: 0, outcome: "created" });
+  // Right now: real queued jobs the workers pick up as soon as the server starts: an orchestration
+  // of generator tasks, and two runs of one configuration (the second waits on its lock).
+  await createJob({ db, auth: ctx, input: { component: "keboola.orchestrator", config: "502", mode: "run" }, now });
+  await createJob({ db, auth: me, input: { component: "jobdeck.generator", config: "602", mode: "run" }, now });
+  await createJob({ db, auth: me, input: { component: "jobdeck.generator", config: "602", mode: "run" }, now });
   return { created: true, projectId: project.id };
 }
 
