@@ -83,6 +83,8 @@ export default defineConfig({
       JOBDECK_DEMO_TOKEN: E2E_DEMO_TOKEN,
       // Tests make the jobs they look at; a trickle of demo jobs would only add noise.
       JOBDECK_DEMO_ACTIVITY: "0",
+      // Room for the seeded jobs and the tests' own at once.
+      JOBDECK_IN_PROCESS_WORKERS: "8",
       DATABASE_URL: "",
     },
   },
@@ -94,7 +96,7 @@ export default defineConfig({
         reuseExistingServer: false,
         stdout: "pipe" as const,
         stderr: "pipe" as const,
-        env: { PORT: String(pgPort), JOBDECK_DATA_DIR: `${dataDir}-pg`, JOBDECK_DEMO_TOKEN: E2E_DEMO_TOKEN, JOBDECK_DEMO_ACTIVITY: "0" },
+        env: { PORT: String(pgPort), JOBDECK_DATA_DIR: `${dataDir}-pg`, JOBDECK_DEMO_TOKEN: E2E_DEMO_TOKEN, JOBDECK_DEMO_ACTIVITY: "0", JOBDECK_IN_PROCESS_WORKERS: "8" },
       }]
     : []),
   ],

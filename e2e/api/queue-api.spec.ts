@@ -1,5 +1,5 @@
 // The Queue API over real HTTP against a running server on the embedded database.
-import { expect, type APIResponse, test } from "@playwright/test";
+import { expect, type APIRequestContext, type APIResponse, test } from "@playwright/test";
 import { auth } from "../fixtures";
 
 async function expectError(response: APIResponse, status: number, code: string, mentions?: RegExp) {
@@ -9,6 +9,18 @@ async function expectError(response: APIResponse, status: number, code: string, 
   expect(body).toMatchObject({ code, status });
   expect(typeof body.error).toBe("string");
   if (mentions) expect(body.error).toMatch(mentions);
+}
+
+async function job(request: APIRequestContext, id: string) {
+  return (await request.get(`/api/jobs/${id}`, { headers: auth })).json();
+}
+
+/** A configuration of the generator that this test alone uses. */
+async function newGeneratorConfig(request: APIRequestContext, body: object): Promise<string> {
+  const id = `t${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  const res = await request.post("/api/v2/storage/components/jobdeck.generator/configs", { headers: auth, data: { configurationId: id, name: `Long ${id}`, configuration: body } });
+  expect(res.status()).toBe(201);
+  return id;
 }
 
 test.describe("Queue API", () => {
@@ -29,44 +41,52 @@ test.describe("Queue API", () => {
     const next = await (await request.get(`/api/search/jobs?limit=5&cursor=${cursor}`, { headers: auth })).json();
     expect(Number(next[0].id)).toBeLessThan(ids.at(-1)!);
 
-    const waiting = await (await request.get("/api/search/jobs?status[]=waiting&status[]=terminating", { headers: auth })).json();
-    expect(waiting.length).toBeGreaterThanOrEqual(2);
-    for (const job of waiting) expect(["waiting", "terminating"]).toContain(job.status);
-    const locked = waiting.find((j: { waiting: { reason: string } | null }) => j.waiting?.reason === "configLock");
-    expect(locked.waiting.message).toMatch(/already processing configuration "Customer segments"/);
-
     const failedRoots = await (await request.get("/api/search/jobs?status=error&rootOnly=true&componentId=keboola.orchestrator", { headers: auth })).json();
     expect(failedRoots.length).toBeGreaterThanOrEqual(1);
     expect(failedRoots[0]).toMatchObject({ type: "orchestrationContainer", parentRunId: null, isFinished: true, isSuccess: false });
     expect(failedRoots[0].subtree.jobs).toBeGreaterThan(3);
   });
 
-  test("creates jobs and children, reads them, kills them", async ({ request }) => {
-    const created = await request.post("/api/jobs", { headers: auth, data: { component: "keboola.ex-http", config: "101", mode: "run" } });
+  test("a second run of a busy configuration waits and says why", async ({ request }) => {
+    const config = await newGeneratorConfig(request, { durationSeconds: 600 });
+    const first = await (await request.post("/api/jobs", { headers: auth, data: { component: "jobdeck.generator", config } })).json();
+    const second = await (await request.post("/api/jobs", { headers: auth, data: { component: "jobdeck.generator", config } })).json();
+    await expect.poll(async () => (await job(request, first.id)).status).toBe("processing");
+    await expect.poll(async () => (await job(request, second.id)).waiting?.reason).toBe("configLock");
+    expect((await job(request, second.id)).waiting.message).toBe(`Job ${first.id} is already processing this configuration.`);
+    const waiting = await (await request.get(`/api/search/jobs?status=waiting&configId=${config}`, { headers: auth })).json();
+    expect(waiting.map((j: { id: string }) => j.id)).toEqual([second.id]);
+    for (const id of [first.id, second.id]) expect((await request.post(`/api/jobs/${id}/kill`, { headers: auth })).status()).toBe(200);
+  });
+
+  test("creates a job and a child through X-KBC-RunId, then kills the parent and with it the child", async ({ request }) => {
+    const config = await newGeneratorConfig(request, { durationSeconds: 600 });
+    const created = await request.post("/api/jobs", { headers: auth, data: { component: "jobdeck.generator", config, mode: "run" } });
     expect(created.status()).toBe(201);
     const parent = await created.json();
-    expect(parent).toMatchObject({ status: "created", component: "keboola.ex-http", config: "101", configName: "Orders from the shop", runId: parent.id });
+    expect(parent).toMatchObject({ status: "created", component: "jobdeck.generator", config, configName: `Long ${config}`, runId: parent.id });
     expect(parent.url).toMatch(new RegExp(`/api/jobs/${parent.id}$`));
 
     const childResponse = await request.post("/api/jobs", {
       headers: { ...auth, "X-KBC-RunId": parent.runId },
-      data: { component: "jobdeck.generator", configData: { rows: 10 }, mode: "debug" },
+      data: { component: "jobdeck.generator", configData: { rows: 10, durationSeconds: 600 }, mode: "debug" },
     });
     expect(childResponse.status()).toBe(201);
     const child = await childResponse.json();
-    expect(child).toMatchObject({ parentRunId: parent.runId, runId: `${parent.runId}.${child.id}`, configData: { rows: 10 } });
+    expect(child).toMatchObject({ parentRunId: parent.runId, runId: `${parent.runId}.${child.id}`, configData: { rows: 10, durationSeconds: 600 } });
+    expect(await job(request, parent.id)).toMatchObject({ id: parent.id, childrenCount: 1, subtree: { jobs: 2, unfinished: 2 } });
 
-    const fetched = await (await request.get(`/api/jobs/${parent.id}`, { headers: auth })).json();
-    expect(fetched).toMatchObject({ id: parent.id, childrenCount: 1, subtree: { jobs: 2, unfinished: 2 } });
-
+    await expect.poll(async () => (await job(request, parent.id)).status).toBe("processing");
     const killed = await request.post(`/api/jobs/${parent.id}/kill`, { headers: auth });
     expect(killed.status()).toBe(200);
-    expect(await killed.json()).toMatchObject({ id: parent.id, status: "cancelled", desiredStatus: "terminating", isFinished: true });
-    expect((await (await request.get(`/api/jobs/${child.id}`, { headers: auth })).json()).status).toBe("cancelled");
-    await expectError(await request.post(`/api/jobs/${parent.id}/kill`, { headers: auth }), 400, "jobNotKillable", /already cancelled/);
+    expect(await killed.json()).toMatchObject({ id: parent.id, status: "terminating", desiredStatus: "terminating", isFinished: false });
+    await expect.poll(async () => (await job(request, parent.id)).status).toBe("terminated");
+    await expect.poll(async () => (await job(request, child.id)).status).toMatch(/^(terminated|cancelled)$/);
+    await expectError(await request.post(`/api/jobs/${parent.id}/kill`, { headers: auth }), 400, "jobNotKillable", /already terminated/);
 
     const events = await (await request.get(`/api/v2/storage/events?runId=${parent.runId}`, { headers: auth })).json();
-    expect(events.map((e: { event: string }) => e.event)).toEqual(["job.terminate", "job.created"]);
+    expect(events.map((e: { event: string }) => e.event)).toEqual(expect.arrayContaining(["job.created", "job.started", "job.terminate", "job.finished"]));
+    expect(events[0]).toMatchObject({ event: "job.finished", message: `Job ${parent.id} terminated (requested by demo@jobdeck.local)` });
   });
 
   test("answers bad input with JSON errors naming the problem", async ({ request }) => {
