@@ -9,12 +9,13 @@ export default defineConfig(async () => {
   if (!withPostgres) {
     console.warn(`PostgreSQL does not answer at ${adminUrl()}: integration tests run on PGlite only. Set TEST_DATABASE_URL to include it.`);
   }
-  const integration = (name: string, extra: object) => ({
+  // `*.pg.int.test.ts` need several processes on one database: PostgreSQL only.
+  const integration = (name: string, extra: object, only: "pglite" | "postgres") => ({
     resolve: { alias },
     test: {
       name,
       include: ["**/*.int.test.ts"],
-      exclude: ["node_modules/**", ".next/**"],
+      exclude: ["node_modules/**", ".next/**", ...(only === "pglite" ? ["**/*.pg.int.test.ts"] : [])],
       setupFiles: ["test/setup-db.ts"],
       testTimeout: 30_000,
       hookTimeout: 60_000,
@@ -27,8 +28,8 @@ export default defineConfig(async () => {
         { resolve: { alias }, test: { name: "unit", include: ["**/*.test.ts"], exclude: ["node_modules/**", ".next/**", "**/*.int.test.ts", "prisma/migrate.test.ts"] } },
         // Prisma Migrate itself, through the CLI, on a fresh PGlite folder and a fresh PostgreSQL database.
         { resolve: { alias }, test: { name: "migrate", include: ["prisma/migrate.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 } },
-        integration("pglite", {}),
-        ...(withPostgres ? [integration("postgres", { globalSetup: ["test/global-setup-postgres.ts"] })] : []),
+        integration("pglite", {}, "pglite"),
+        ...(withPostgres ? [integration("postgres", { globalSetup: ["test/global-setup-postgres.ts"] }, "postgres")] : []),
       ],
     },
   };
