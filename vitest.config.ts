@@ -29,7 +29,11 @@ export default defineConfig(async () => {
         // Prisma Migrate itself, through the CLI, on a fresh PGlite folder and a fresh PostgreSQL database.
         { resolve: { alias }, test: { name: "migrate", include: ["prisma/migrate.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 } },
         integration("pglite", {}, "pglite"),
-        ...(withPostgres ? [integration("postgres", { globalSetup: ["test/global-setup-postgres.ts"] }, "postgres")] : []),
+        ...(withPostgres ? [integration("postgres", {
+              globalSetup: ["test/global-setup-postgres.ts"],
+              // One database for the run, and workers claim any project's jobs: files take turns.
+              fileParallelism: false,
+            }, "postgres")] : []),
       ],
     },
   };
