@@ -20,14 +20,16 @@ describe("worker processes killed mid-job", () => {
       ids.push((await createJob({ db: db(), auth, input: { component: "jobdeck.generator", configData: { durationSeconds: 3, i }, mode: "run" } })).id);
     }
     const url = inject("databaseUrl");
-    const env = { JOBDECK_LEASE_SECONDS: "3", JOBDECK_MAX_ATTEMPTS: "5" };
+    // Each kill hands back every job the victim ran, and reruns go first: allow for repeat hits.
+    const env = { JOBDECK_LEASE_SECONDS: "3", JOBDECK_MAX_ATTEMPTS: "12" };
     for (let i = 0; i < 3; i++) workers.push(spawnWorker(url, env));
 
     const unfinished = () => db().job.count({ where: { id: { in: ids }, status: { notIn: [...FINAL_STATUSES] } } });
     let kills = 0;
     while (kills < 8 && (await unfinished()) > 0) {
       // Kill a worker only while it is running something of ours, so each kill interrupts real work.
-      const busy = await db().job.findFirst({ where: { id: { in: ids }, status: "processing", workerId: { not: null } }, select: { workerId: true } });
+      const processing = await db().job.findMany({ where: { id: { in: ids }, status: "processing", workerId: { not: null } }, select: { workerId: true } });
+      const busy = processing[Math.floor(Math.random() * processing.length)];
       const victim = busy && workers.find((w) => w.child.exitCode === null && w.child.signalCode === null && busy.workerId!.includes(`-${w.child.pid}-`));
       if (victim) {
         victim.child.kill("SIGKILL");

@@ -70,8 +70,7 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
     const message = userError ? error.message : `Internal error while running the job: ${error instanceof Error ? error.message : String(error)}`;
     await report(db, job, "fail", { message, error: { type: userError ? "user" : "application", message } });
   } finally {
-    const latest = await db.job.findUnique({ where: { id: job.id }, select: { parentRunId: true, status: true } }).catch(() => null);
-    if (latest?.parentRunId) await settleContainer({ db, projectId: job.projectId, runId: latest.parentRunId }).catch((e) => console.error("[worker] settle", e));
+    if (job.parentRunId) await settleContainer({ db, projectId: job.projectId, runId: job.parentRunId }).catch((e) => console.error("[worker] settle", e));
   }
 }
 

@@ -88,7 +88,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
           if (r.requeued + r.failed + r.terminated > 0) log(`recovered lost jobs: ${JSON.stringify(r)}`);
         }
         const free = concurrency - running.size;
-        const claimed = free > 0 ? await claimJobs({ db, workerId: id, slots: free, leaseMs }) : [];
+        const { jobs: claimed, contended } = free > 0 ? await claimJobs({ db, workerId: id, slots: free, leaseMs }) : { jobs: [], contended: false };
         for (const job of claimed) {
           const key = job.id.toString();
           const controller = new AbortController();
@@ -103,6 +103,11 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
           running.set(key, { controller, done });
         }
         if (claimed.length > 0 && claimed.length === free) continue;
+        // Another worker held a project's scheduling lock: try again shortly rather than idle.
+        if (contended && claimed.length < free) {
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
+          continue;
+        }
       } catch (error) {
         log(`claim failed: ${message(error)}`);
       }

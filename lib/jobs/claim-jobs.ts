@@ -11,7 +11,8 @@ export const LOCK_PROJECT_SCHEDULING = 7301;
 const QUEUED = statusesAllowing("start");
 const HOLDING_A_SLOT = ["processing", "terminating"];
 const SCAN_LIMIT = 1000;
-const PROJECT_BATCH = 500;
+// Queued rows looked at per project and claim: enough to see past a few blocked jobs.
+const lookahead = (want: number) => Math.max(50, want * 4);
 
 /**
  * Claims up to `slots` runnable jobs for a worker. Decisions are made per project under a
@@ -26,20 +27,23 @@ export async function claimJobs(options: {
   slots: number;
   leaseMs: number;
   now?: () => Date;
-}): Promise<Job[]> {
+}): Promise<{ jobs: Job[]; contended: boolean }> {
   const { db } = options;
-  if (options.slots <= 0) return [];
+  if (options.slots <= 0) return { jobs: [], contended: false };
   const scan = await db.$queryRaw<{ projectId: number }[]>`
     SELECT "projectId" FROM "Job" WHERE status = ANY(${QUEUED}::text[]) ORDER BY id LIMIT ${SCAN_LIMIT}`;
   const projects = [...new Set(scan.map((r) => r.projectId))];
   const claimed: Job[] = [];
+  let contended = false;
   for (const projectId of projects) {
     const want = options.slots - claimed.length;
     if (want <= 0) break;
     const ids = await db.$transaction((tx) => claimInProject(tx, { ...options, projectId, want }));
-    if (ids.length > 0) claimed.push(...(await db.job.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } })));
+    if (ids === null) contended = true;
+    else if (ids.length > 0) claimed.push(...(await db.job.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } })));
   }
-  return claimed;
+  // `contended`: another worker was deciding for a project we skipped; worth asking again soon.
+  return { jobs: claimed, contended };
 }
 
 type QueuedRow = QueuedJob & { status: string; waitReason: string | null; waitDetail: string | null; runId: string };
@@ -47,17 +51,17 @@ type QueuedRow = QueuedJob & { status: string; waitReason: string | null; waitDe
 async function claimInProject(
   tx: DbClient,
   options: { projectId: number; want: number; workerId: string; leaseMs: number; now?: () => Date },
-): Promise<bigint[]> {
+): Promise<bigint[] | null> {
   const { projectId } = options;
   const [lock] = await tx.$queryRaw<[{ ok: boolean }]>`SELECT pg_try_advisory_xact_lock(${LOCK_PROJECT_SCHEDULING}::int, ${projectId}::int) AS ok`;
-  if (!lock.ok) return [];
+  if (!lock.ok) return null;
 
   const queued = await tx.$queryRaw<QueuedRow[]>`
     SELECT j.id, j."runId", j.type, j.component, coalesce(c.type, 'other') AS "componentType", j.config, j."branchId",
            j."tokenId", j.phase, j."parentRunId", j.status, j."waitReason", j."waitDetail"
     FROM "Job" j LEFT JOIN "Component" c ON c.id = j.component
     WHERE j."projectId" = ${projectId} AND j.status = ANY(${QUEUED}::text[])
-    ORDER BY j.id LIMIT ${PROJECT_BATCH}
+    ORDER BY j.id LIMIT ${lookahead(options.want)}
     FOR UPDATE OF j SKIP LOCKED`;
   if (queued.length === 0) return [];
 

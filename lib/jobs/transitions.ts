@@ -23,11 +23,11 @@ export async function applyJobEvent(options: {
     if (!job) return null;
     const next = nextStatus(job.status as JobStatus, event);
     if (!next) return null;
-    const { count } = await db.job.updateMany({
+    const [updated] = await db.job.updateManyAndReturn({
       where: { id: jobId, status: job.status },
       data: { ...options.data?.(job, next), status: next },
     });
-    if (count === 1) return db.job.findUnique({ where: { id: jobId } });
+    if (updated) return updated;
   }
   return null;
 }
@@ -78,9 +78,7 @@ export async function finishJob(options: {
 }): Promise<Job | null> {
   const { db } = options;
   const now = options.now ?? new Date();
-  const current = await db.job.findUnique({ where: { id: options.jobId }, select: { component: true } });
-  if (!current) return null;
-  const component = await db.component.findUnique({ where: { id: current.component } });
+  const component = await componentFor(db, options.jobId);
   return applyJobEvent({
     db,
     jobId: options.jobId,
@@ -110,6 +108,18 @@ export async function finishJob(options: {
       };
     },
   });
+}
+
+// The component catalog only changes when the server starts; the credit rate needs its type.
+const componentCache = new Map<string, { type: string; runtime: string | null } | null>();
+
+async function componentFor(db: DbClient, jobId: bigint) {
+  const job = await db.job.findUnique({ where: { id: jobId }, select: { component: true } });
+  if (!job) return null;
+  if (!componentCache.has(job.component)) {
+    componentCache.set(job.component, await db.component.findUnique({ where: { id: job.component }, select: { type: true, runtime: true } }));
+  }
+  return componentCache.get(job.component) ?? null;
 }
 
 export function isFinalRow(job: Pick<Job, "status">): boolean {
