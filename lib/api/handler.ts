@@ -75,6 +75,11 @@ export function isSameOrigin(request: NextRequest): boolean {
   return origin === publicOrigin(request);
 }
 
+/** The client's address as forwarding headers give it: good enough to tell clients apart, not to trust. */
+export function clientAddress(request: NextRequest): string {
+  return request.headers.get("x-real-ip") ?? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "local";
+}
+
 export function publicOrigin(request: NextRequest): string {
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? request.nextUrl.host;
   const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");

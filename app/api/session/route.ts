@@ -1,11 +1,12 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { isSameOrigin, readJson, withAuth, withErrors } from "@/lib/api/handler";
+import { clientAddress, isSameOrigin, readJson, withAuth, withErrors } from "@/lib/api/handler";
 import { deleteSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { signIn } from "@/lib/auth/sign-in";
 import type { AuthContext } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { forbidden } from "@/lib/errors";
+import { ApiError, forbidden } from "@/lib/errors";
+import { signInLimiter } from "@/lib/auth/rate-limit";
 import { type SessionJson, signInSchema } from "@/lib/schemas/session";
 
 function sessionJson(auth: AuthContext): SessionJson {
@@ -19,8 +20,17 @@ export const GET = withAuth({ permission: "read" }, async (_request, { auth }) =
 
 export const POST = withErrors(async (request: NextRequest) => {
   if (!isSameOrigin(request)) throw forbidden("Sign in from the Jobdeck dashboard.");
+  const client = clientAddress(request);
+  const wait = signInLimiter.retryAfter(client);
+  if (wait > 0) {
+    throw new ApiError(429, "tooManyAttempts", `Too many failed sign-ins; try again in ${wait} seconds.`);
+  }
   const credentials = await readJson(request, signInSchema);
-  const session = await signIn({ db: db(), credentials, demoAllowed: env.demoSignIn });
+  const session = await signIn({ db: db(), credentials, demoAllowed: env.demoSignIn }).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 401) signInLimiter.recordFailure(client);
+    throw error;
+  });
+  signInLimiter.reset(client);
   const response = NextResponse.json(sessionJson(session.auth));
   response.cookies.set(SESSION_COOKIE, session.sessionId, {
     httpOnly: true,
