@@ -43,7 +43,7 @@ export async function requestTableCreate(options: Common & { bucketId: string; i
 export async function requestTableImport(options: Common & { tableId: string; input: ImportAsyncInput }) {
   const { db, auth, input } = options;
   const table = await findTable({ db, projectId: auth.projectId, tableId: options.tableId });
-  if (input.action && input.action !== "upsert" && table.primaryKey.length === 0) {
+  if (input.action === "update" && table.primaryKey.length === 0) {
     throw invalidInput(`action: "${input.action}" needs a table with a primary key; ${table.tableId} has none`, "action");
   }
   if (input.action && !input.incremental) throw invalidInput("action: only an incremental import takes an action", "action");

@@ -28,3 +28,9 @@ export function toStorageJobJson(job: StorageJobRow, origin: string): StorageJob
 }
 
 export const withToken = { token: { select: { id: true, description: true } } } as const;
+
+/** The answer to a request that queued a Storage job: 202 with the job, as Keboola's async calls. */
+export function acceptedStorageJob(job: StorageJobRow, origin: string): Response {
+  const json = toStorageJobJson(job, origin);
+  return Response.json(json, { status: 202, headers: { Location: json.url } });
+}

@@ -13,9 +13,8 @@ const paramsSchema = z.object({ dataFileId: z.string(), incremental: z.boolean()
 export function mergeModeFor(options: { incremental: boolean; action?: (typeof IMPORT_ACTIONS)[number]; hasPrimaryKey: boolean }): MergeMode {
   if (!options.incremental) return "replace";
   if (!options.hasPrimaryKey) {
-    if (options.action === "update" || options.action === "insert") {
-      throw new StorageJobError("primaryKeyRequired", `An incremental "${options.action}" needs a table with a primary key.`);
-    }
+    // Without a key every row is new: only "update" has nothing to match on.
+    if (options.action === "update") throw new StorageJobError("primaryKeyRequired", 'An incremental "update" needs a table with a primary key.');
     return "append";
   }
   if (options.action === "insert") return "insertNew";
