@@ -11,7 +11,8 @@ import { createTokenSchema, tokenSchema } from "@/lib/schemas/tokens";
 type JsonSchema = Record<string, unknown>;
 
 const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+  const rest = { ...(z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema) };
+  delete rest.$schema;
   return rest;
 };
 
