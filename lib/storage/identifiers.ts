@@ -1,7 +1,6 @@
 // Names of buckets, tables and columns, and the SQL identifiers made from them. Every identifier
 // that reaches SQL is checked against a strict pattern here AND quoted by quoteIdent(): a name
 // that could carry SQL never gets that far.
-import { randomBytes } from "node:crypto";
 
 export const BUCKET_STAGES = ["in", "out"] as const;
 export type BucketStage = (typeof BUCKET_STAGES)[number];
@@ -75,13 +74,18 @@ export function storageTableRef(sqlName: string): string {
 }
 
 /** A fresh physical name for a table: readable, unique, and within PostgreSQL's 63 bytes. */
-export function newSqlName(projectId: number, tableId: ParsedTableId, random: string = randomBytes(4).toString("hex")): string {
+export function newSqlName(projectId: number, tableId: ParsedTableId, random: string = randomHex()): string {
   const slug = `${tableId.stage}_${tableId.bucketName}_${tableId.name}`.toLowerCase().replace(/[^a-z0-9]+/g, "_").slice(0, 40).replace(/_+$/, "");
   const name = `t${projectId}_${slug || "table"}_${random}`;
   if (!SQL_NAME_PATTERN.test(name)) throw new Error(`Generated an invalid table name ${name}`);
   return name;
 }
 
-export function newStagingName(jobId: bigint, random: string = randomBytes(4).toString("hex")): string {
+// Web Crypto, so that this module also loads in the browser (the schemas import its patterns).
+function randomHex(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function newStagingName(jobId: bigint, random: string = randomHex()): string {
   return `s${jobId}_${random}`;
 }
