@@ -99,7 +99,7 @@ test.describe("Storage API", () => {
     const before = await preview(request, tableId);
     const cases: [string, RegExp][] = [
       ["id,name\n3,Cid\n4,Dee,extra\n", /^Line 3: expected 2 values/],
-      ['id,name\n3,"Cid\n', /^Line 2: a quoted value is never closed/],
+      ['id,name\n3,"Cid\n', /^Line 2: a quoted value opened on this line is never closed/],
       ["id,nom\n3,Cid\n", /^Line 1: the header does not match/],
       ["id,name\n3,Cid\n3,Cyd\n", /^Line 3: primary key id = "3" is already on line 2/],
     ];

@@ -86,7 +86,7 @@ describe("storage tables on the database", () => {
 
   const badFiles: [string, string | Buffer, RegExp][] = [
     ["a ragged row", "id,name\n5,Eve\n6,Fay,extra\n", /^Line 3: expected 2 values .* found 3/],
-    ["bad quoting", 'id,name\n5,"Eve\n6,Fay\n', /^Line 3: a quoted value is never closed/],
+    ["bad quoting", 'id,name\n5,"Eve\n6,Fay\n', /^Line 2: a quoted value opened on this line is never closed/],
     ["a quote after a closing quote", 'id,name\n5,"Eve"x\n', /^Line 2: a closing quote/],
     ["invalid UTF-8", Buffer.concat([Buffer.from("id,name\n5,Eve\n6,"), Buffer.from([0xc3, 0x28]), Buffer.from("\n")]), /^Line 3: the file is not valid UTF-8/],
     ["a header that does not match", "id,nome\n5,Eve\n", /^Line 1: the header does not match .*missing column name; unknown column nome/],
