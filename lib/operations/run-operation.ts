@@ -30,6 +30,7 @@ export async function runHarperOperation(options: {
   input: OperationInput;
   origin: string;
   runId: string | null;
+  filesDir?: string;
 }): Promise<Started | HarperJob[]> {
   const { db, auth, input, runId } = options;
   switch (input.operation) {
@@ -43,6 +44,7 @@ export async function runHarperOperation(options: {
         source: Readable.from([Buffer.from(input.data, "utf8")]),
         tags: ["csv_data_load"],
         runId,
+        filesDir: options.filesDir,
       });
       const importInput = importAsyncSchema.parse({ dataFileId: file.id.toString(), incremental: true, action: input.action });
       return started(await requestTableImport({ db, auth, runId, tableId, input: importInput }));

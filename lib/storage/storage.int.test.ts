@@ -1,3 +1,4 @@
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +7,10 @@ import { createBucket } from "@/lib/storage/buckets";
 import { getStorageJob } from "@/lib/storage/jobs/get-storage-job";
 import { requestRowsDelete, requestTableCreate, requestTableImport, requestTableOperation } from "@/lib/storage/jobs/requests";
 import { getTable, previewTable } from "@/lib/storage/tables";
+import { runNextStorageJob } from "@/lib/storage/worker/run-next-storage-job";
+import { startStorageWorker } from "@/lib/storage/worker/start-storage-worker";
+import { runHarperOperation } from "@/lib/operations/run-operation";
+import { operationSchema } from "@/lib/schemas/operations";
 import { deleteRowsSchema, importAsyncSchema } from "@/lib/schemas/storage";
 import { createTestProject, unique } from "@/test/factories";
 import { drainStorageJobs, makeFilesDir, uploadText } from "@/test/storage";
@@ -149,5 +154,70 @@ describe("storage tables on the database", () => {
     await drainStorageJobs(filesDir);
     expect((await getStorageJob({ db: db(), projectId: t.project.id, id: drop.id.toString(), origin })).status).toBe("success");
     await expect(getTable({ db: db(), projectId: t.project.id, tableId: t.tableId })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("ends an export in error when the disk is full or the folder cannot be written, and writes no File", async () => {
+    const t = await setup("id\n1\n2\n");
+    const job = await requestTableOperation({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, operationName: "tableExport" });
+    // The job's temporary file is a link to /dev/full: the kernel answers every write with ENOSPC.
+    mkdirSync(path.join(filesDir, ".tmp"), { recursive: true });
+    symlinkSync("/dev/full", path.join(filesDir, ".tmp", `storage-job-${job.id}.part`));
+    await drainStorageJobs(filesDir);
+    expect(await getStorageJob({ db: db(), projectId: t.project.id, id: job.id.toString(), origin })).toMatchObject({
+      status: "error",
+      error: { code: "diskFull", message: "Could not write the file: the disk that holds Jobdeck's files is full." },
+    });
+
+    const blockedDir = path.join(filesDir, "blocked");
+    writeFileSync(blockedDir, "a file where the files folder should be");
+    const blocked = await requestTableOperation({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, operationName: "tableSnapshotCreate" });
+    await drainStorageJobs(blockedDir);
+    expect(await getStorageJob({ db: db(), projectId: t.project.id, id: blocked.id.toString(), origin })).toMatchObject({ status: "error", error: { code: "fileWriteFailed" } });
+    expect(await db().file.count({ where: { projectId: t.project.id, tags: { has: "table-export" } } })).toBe(0);
+  });
+
+  it("never runs a job twice when several workers claim at once", async () => {
+    const t = await setup("id\n1\n");
+    const ids: bigint[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await requestTableOperation({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, operationName: "tableExport" })).id);
+    const worker = async (workerId: string) => {
+      const ran: bigint[] = [];
+      for (let r = await runNextStorageJob({ db: db(), workerId, filesDir }); r; r = await runNextStorageJob({ db: db(), workerId, filesDir })) ran.push(r.id);
+      return ran;
+    };
+    const runs = (await Promise.all(["w1", "w2", "w3"].map(worker))).flat();
+    expect([...runs].sort()).toEqual([...ids].sort());
+    const jobs = await db().storageJob.findMany({ where: { id: { in: ids } } });
+    expect(jobs.map((j) => [j.status, j.attempt])).toEqual(ids.map(() => ["success", 1]));
+  });
+
+  it("runs the worker loop until it is stopped", async () => {
+    const t = await setup("id\n1\n");
+    const controller = new AbortController();
+    const loop = startStorageWorker({ concurrency: 2, signal: controller.signal, db: db(), filesDir });
+    const job = await requestTableOperation({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, operationName: "tableExport" });
+    await expect.poll(async () => (await db().storageJob.findUniqueOrThrow({ where: { id: job.id } })).status, { timeout: 20_000 }).toBe("success");
+    controller.abort();
+    await expect(loop).resolves.toBeUndefined();
+  });
+
+  it("answers HarperDB-style operations with Storage jobs", async () => {
+    const t = await setup("id,name,created_at\n1,Ann,2020-01-01\n", ["id"]);
+    const run = (body: unknown) => runHarperOperation({ db: db(), auth: t.auth, input: operationSchema.parse(body), origin, runId: null, filesDir });
+    const [bucketId, table] = [t.tableId.split(".").slice(0, 2).join("."), "orders"];
+    const load = (await run({ operation: "csv_data_load", schema: bucketId, table, data: "id,name,created_at\n1,Anna,2020-01-01\n2,Bo,2031-01-01\n" })) as { message: string; job_id: string };
+    expect(load.message).toBe(`Starting job with id ${load.job_id}`);
+    expect(await run({ operation: "get_job", id: load.job_id })).toMatchObject([{ id: load.job_id, status: "IN_PROGRESS", type: "csv_data_load" }]);
+    await drainStorageJobs(filesDir);
+    // insert (HarperDB's default) keeps existing keys.
+    expect(await run({ operation: "get_job", id: load.job_id })).toMatchObject([{ status: "COMPLETE" }]);
+    expect((await rows(t)).sort()).toEqual([["1", "Ann", "2020-01-01"], ["2", "Bo", "2031-01-01"]]);
+
+    const purge = (await run({ operation: "delete_records_before", table: t.tableId, date: "2025-01-01" })) as { job_id: string };
+    await drainStorageJobs(filesDir);
+    expect(await run({ operation: "get_job", id: purge.job_id })).toMatchObject([{ status: "COMPLETE", result: { deletedRows: 1 } }]);
+    const found = (await run({ operation: "search_jobs_by_start_date", from_date: "2000-01-01", to_date: "2999-01-01" })) as { id: string }[];
+    expect(found.map((j) => j.id)).toEqual(expect.arrayContaining([load.job_id, purge.job_id]));
+    await expect(run({ operation: "export_local", table: "orders" })).rejects.toMatchObject({ status: 422, field: "table" });
   });
 });
