@@ -30,14 +30,14 @@ export async function createStagingTable(sql: Sql, options: { name: string; widt
 
 /**
  * Appends records to a staging table in one statement. The batch travels as ONE JSON parameter
- * (`[[line, v0, v1, …], …]`), so batch size is not bound by PostgreSQL's 65,535 parameters and the
+ * (`[[line, v0, v1, …], …]`, parsed once as jsonb), so batch size is not bound by PostgreSQL's 65,535 parameters and the
  * statement text stays the same for every batch.
  */
 export async function insertStagingBatch(sql: Sql, options: { name: string; width: number; json: string }) {
   const values = Array.from({ length: options.width }, (_, i) => `e->>${i + 1}`);
   const target = Array.from({ length: options.width }, (_, i) => stagingColumn(i));
   await sql.$executeRawUnsafe(
-    `INSERT INTO ${storageTableRef(options.name)} (_line, ${target.join(", ")}) SELECT (e->>0)::bigint, ${values.join(", ")} FROM json_array_elements($1::json) AS e`,
+    `INSERT INTO ${storageTableRef(options.name)} (_line, ${target.join(", ")}) SELECT (e->>0)::bigint, ${values.join(", ")} FROM jsonb_array_elements($1::jsonb) AS e`,
     options.json,
   );
 }
@@ -116,16 +116,19 @@ export async function copyToStaging(sql: Sql, options: { source: string; name: s
 export async function* readStagingBatches(sql: Sql, options: { name: string; width: number; batchSize: number }): AsyncGenerator<string[][]> {
   const ref = storageTableRef(options.name);
   const columns = Array.from({ length: options.width }, (_, i) => stagingColumn(i));
-  let after = "(0,0)";
-  for (;;) {
-    const rows = await sql.$queryRawUnsafe<Record<string, string>[]>(
+  const fetchAfter = (after: string) =>
+    sql.$queryRawUnsafe<Record<string, string>[]>(
       `SELECT ctid::text AS _ctid, ${columns.join(", ")} FROM ${ref} WHERE ctid > $1::tid ORDER BY ctid LIMIT ${Number(options.batchSize)}`,
       after,
     );
+  // The next batch is fetched while the caller writes this one.
+  let next: Promise<Record<string, string>[]> = fetchAfter("(0,0)");
+  for (;;) {
+    const rows = await next;
     if (rows.length === 0) return;
-    after = rows.at(-1)!._ctid!;
+    next = rows.length < options.batchSize ? Promise.resolve([]) : fetchAfter(rows.at(-1)!._ctid!);
+    next.catch(() => undefined);
     yield rows.map((row) => columns.map((c) => row[c] ?? ""));
-    if (rows.length < options.batchSize) return;
   }
 }
 

@@ -52,11 +52,17 @@ export async function stageCsvFile(options: {
   let rows = 0;
   let batch: string[] = [];
   let batchBytes = 0;
+  // One batch is inserted while the next is parsed: on PostgreSQL the two run on different cores.
+  let inFlight: Promise<unknown> = Promise.resolve();
   const flush = async () => {
     if (batch.length === 0) return;
-    await insertStagingBatch(db, { name, width: header!.length, json: `[${batch.join(",")}]` });
+    const json = `[${batch.join(",")}]`;
     batch = [];
     batchBytes = 0;
+    await inFlight;
+    inFlight = insertStagingBatch(db, { name, width: header!.length, json });
+    // A failed insert must not go unobserved while the next batch is parsed.
+    inFlight.catch(() => undefined);
   };
   const drop = () => dropDataTable(db, name);
   try {
@@ -77,8 +83,10 @@ export async function stageCsvFile(options: {
     }
     if (header === null) throw new CsvError(1, "the file is empty; a CSV file starts with a header naming the columns");
     await flush();
+    await inFlight;
   } catch (error) {
     stream.destroy();
+    await inFlight.catch(() => undefined);
     if (created) await drop().catch(() => undefined);
     throw error;
   }
