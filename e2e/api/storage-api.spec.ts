@@ -1,6 +1,8 @@
 // Storage over real HTTP: files, tables, Storage jobs processed by the server's worker, and the
 // HarperDB-style operations.
 import { expect, type APIRequestContext, type APIResponse, test } from "@playwright/test";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { auth } from "../fixtures";
 
 const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -205,7 +207,25 @@ test.describe("Storage API", () => {
 
   test("responses match the OpenAPI document", async ({ request }) => {
     const doc = await (await request.get("/api/openapi.json")).json();
-    for (const name of ["Bucket", "Table", "File", "StorageJob", "HarperJob"]) expect(doc.components.schemas[name]).toBeTruthy();
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: "doc", components: doc.components }, "doc");
+    const check = (name: string, value: unknown, many = false) => {
+      const ref = { $ref: `doc#/components/schemas/${name}` };
+      const validate = ajv.compile(many ? { type: "array", items: ref } : ref);
+      validate(value);
+      expect(validate.errors ?? [], `${name} does not match the OpenAPI document`).toEqual([]);
+    };
+    const { tableId, bucket, job } = await newTable(request, "id,name\n1,Ann\n", ["id"]);
+    check("StorageJob", job);
+    check("StorageJob", await (await request.get("/api/v2/storage/jobs?limit=20", { headers: auth })).json(), true);
+    check("Bucket", await (await request.get(`/api/v2/storage/buckets/in.c-${bucket}`, { headers: auth })).json());
+    check("Bucket", await (await request.get("/api/v2/storage/buckets", { headers: auth })).json(), true);
+    check("Table", await (await request.get(`/api/v2/storage/tables/${tableId}`, { headers: auth })).json());
+    check("Table", await (await request.get("/api/v2/storage/tables", { headers: auth })).json(), true);
+    check("File", await (await request.get("/api/v2/storage/files?limit=20", { headers: auth })).json(), true);
+    check("HarperJob", await (await request.post("/api/operations", { headers: auth, data: { operation: "get_job", id: job.id } })).json(), true);
+    check("Error", await (await request.get("/api/v2/storage/tables/in.c-x.y", { headers: auth })).json());
     for (const path of ["/v2/storage/buckets/{bucketId}/tables-async", "/v2/storage/tables/{tableId}/import-async", "/v2/storage/files/{id}/download", "/operations"]) {
       expect(doc.paths[path]).toBeTruthy();
     }

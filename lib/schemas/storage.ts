@@ -2,9 +2,9 @@
 // route handlers, the dashboard, the OpenAPI document and tests.
 import { z } from "zod";
 import { BUCKET_STAGES, COLUMN_PATTERN, NAME_PATTERN, TABLE_ID_PATTERN } from "@/lib/storage/identifiers";
+import { timeFilter } from "@/lib/schemas/jobs";
 import { fileNameProblem, MAX_TAGS, TAG_PATTERN } from "@/lib/storage/files/names";
 import { STORAGE_JOB_STATUSES, STORAGE_OPERATIONS } from "@/lib/storage/jobs/state";
-import { parseTimeFilter } from "@/lib/time";
 
 const idString = z.string().regex(/^\d{1,18}$/, "must be a numeric id");
 const runIdString = z.string().regex(/^\d{1,18}(\.\d{1,18})*$/, "must be a run id such as 123.456");
@@ -99,18 +99,7 @@ export const deleteRowsSchema = z
     whereOperator: z.enum(["eq", "ne"]).default("eq"),
     // Ours: rows whose `timestampColumn` holds a time before `before` (HarperDB's delete_records_before).
     timestampColumn: columnNameSchema.optional(),
-    before: z
-      .string()
-      .max(64)
-      .transform((value, ctx) => {
-        const date = parseTimeFilter(value);
-        if (!date) {
-          ctx.addIssue({ code: "custom", message: `"${value}" is not a time (ISO 8601, "-8 hours", "today")` });
-          return z.NEVER;
-        }
-        return date;
-      })
-      .optional(),
+    before: timeFilter,
   })
   .refine((v) => (v.whereColumn === undefined) === (v.whereValues === undefined), {
     message: "whereColumn and whereValues go together",

@@ -8,6 +8,7 @@ import { getStorageJob } from "@/lib/storage/jobs/get-storage-job";
 import { requestRowsDelete, requestTableCreate, requestTableImport, requestTableOperation } from "@/lib/storage/jobs/requests";
 import { getTable, previewTable } from "@/lib/storage/tables";
 import { runNextStorageJob } from "@/lib/storage/worker/run-next-storage-job";
+import { dropOrphanStagingTables } from "@/lib/storage/worker/drop-orphan-staging";
 import { startStorageWorker } from "@/lib/storage/worker/start-storage-worker";
 import { runHarperOperation } from "@/lib/operations/run-operation";
 import { operationSchema } from "@/lib/schemas/operations";
@@ -219,5 +220,23 @@ describe("storage tables on the database", () => {
     const found = (await run({ operation: "search_jobs_by_start_date", from_date: "2000-01-01", to_date: "2999-01-01" })) as { id: string }[];
     expect(found.map((j) => j.id)).toEqual(expect.arrayContaining([load.job_id, purge.job_id]));
     await expect(run({ operation: "export_local", table: "orders" })).rejects.toMatchObject({ status: 422, field: "table" });
+  });
+
+  it("reclaims a job whose worker stopped renewing its lease, and gives up after three attempts", async () => {
+    const t = await setup("id\n1\n");
+    const stale = new Date(Date.now() - 60_000);
+    const job = await requestTableOperation({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, operationName: "tableExport" });
+    await db().storageJob.update({ where: { id: job.id }, data: { status: "processing", workerId: "dead", leaseExpiresAt: stale, attempt: 1, startTime: stale } });
+    // The dead worker's staging table is swept up too.
+    await db().$executeRawUnsafe(`CREATE TABLE storage."s${job.id}_0badf00d" (x text)`);
+    expect(await dropOrphanStagingTables({ db: db() })).toEqual([]);
+    await drainStorageJobs(filesDir);
+    expect(await db().storageJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "success", attempt: 2, workerId: "test-worker", startTime: stale });
+    expect(await dropOrphanStagingTables({ db: db() })).toEqual([`s${job.id}_0badf00d`]);
+
+    const hopeless = await requestTableOperation({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, operationName: "tableExport" });
+    await db().storageJob.update({ where: { id: hopeless.id }, data: { status: "processing", workerId: "dead", leaseExpiresAt: stale, attempt: 3 } });
+    await drainStorageJobs(filesDir);
+    expect(await db().storageJob.findUniqueOrThrow({ where: { id: hopeless.id } })).toMatchObject({ status: "error", errorCode: "tooManyAttempts" });
   });
 });

@@ -110,25 +110,32 @@ export async function copyToStaging(sql: Sql, options: { source: string; name: s
 }
 
 /**
- * Reads a staging copy in batches, in the order rows were written, by ctid ranges: constant
- * memory, no long transaction (the embedded database would be locked for its whole length).
+ * Reads a staging copy in batches of `blocksPerBatch` heap pages (about 8 kB each), in the order rows
+ * were written: a TID range scan reads just those pages, so every batch costs the same however big
+ * the table, memory stays bounded by bytes, and no long transaction holds the database (the
+ * embedded one would be locked for its whole length). The copy never changes while it is read.
  */
-export async function* readStagingBatches(sql: Sql, options: { name: string; width: number; batchSize: number }): AsyncGenerator<string[][]> {
+export async function* readStagingBatches(sql: Sql, options: { name: string; width: number; blocksPerBatch: number }): AsyncGenerator<string[][]> {
   const ref = storageTableRef(options.name);
   const columns = Array.from({ length: options.width }, (_, i) => stagingColumn(i));
-  const fetchAfter = (after: string) =>
+  const [size] = await sql.$queryRawUnsafe<{ blocks: bigint }[]>(
+    `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint AS blocks`,
+    ref,
+  );
+  const blocks = Number(size?.blocks ?? 0);
+  const fetchBlocks = (from: number): Promise<Record<string, string>[]> =>
     sql.$queryRawUnsafe<Record<string, string>[]>(
-      `SELECT ctid::text AS _ctid, ${columns.join(", ")} FROM ${ref} WHERE ctid > $1::tid ORDER BY ctid LIMIT ${Number(options.batchSize)}`,
-      after,
+      `SELECT ${columns.join(", ")} FROM ${ref} WHERE ctid >= $1::tid AND ctid < $2::tid ORDER BY ctid`,
+      `(${from},0)`,
+      `(${from + options.blocksPerBatch},0)`,
     );
   // The next batch is fetched while the caller writes this one.
-  let next: Promise<Record<string, string>[]> = fetchAfter("(0,0)");
-  for (;;) {
+  let next = blocks > 0 ? fetchBlocks(0) : Promise.resolve([]);
+  for (let from = 0; from < blocks; from += options.blocksPerBatch) {
     const rows = await next;
-    if (rows.length === 0) return;
-    next = rows.length < options.batchSize ? Promise.resolve([]) : fetchAfter(rows.at(-1)!._ctid!);
+    next = from + options.blocksPerBatch < blocks ? fetchBlocks(from + options.blocksPerBatch) : Promise.resolve([]);
     next.catch(() => undefined);
-    yield rows.map((row) => columns.map((c) => row[c] ?? ""));
+    if (rows.length > 0) yield rows.map((row) => columns.map((c) => row[c] ?? ""));
   }
 }
 

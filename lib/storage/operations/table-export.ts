@@ -8,7 +8,8 @@ import type { OperationContext, OperationOutcome } from "@/lib/storage/operation
 import { loadTable } from "@/lib/storage/operations/load-data-file";
 import { copyToStaging, dropDataTable, readStagingBatches } from "@/lib/storage/table-sql";
 
-export const EXPORT_BATCH_ROWS = 10_000;
+// 128 heap pages: about 1 MB of rows a batch, whatever their width.
+export const EXPORT_BATCH_BLOCKS = 128;
 
 /**
  * tableExport and tableSnapshotCreate: a consistent copy of the table, streamed as CSV (header
@@ -23,7 +24,7 @@ export async function runTableExport(ctx: OperationContext, kind: "export" | "sn
     let rows = 0;
     async function* records() {
       yield table.columns;
-      for await (const batch of readStagingBatches(db, { name: copy, width: table.columns.length, batchSize: EXPORT_BATCH_ROWS })) {
+      for await (const batch of readStagingBatches(db, { name: copy, width: table.columns.length, blocksPerBatch: EXPORT_BATCH_BLOCKS })) {
         rows += batch.length;
         yield* batch;
       }

@@ -3,10 +3,12 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { db as defaultDb, type Db } from "@/lib/db";
 import { purgeExpiredFiles } from "@/lib/storage/files/purge-expired-files";
+import { dropOrphanStagingTables } from "@/lib/storage/worker/drop-orphan-staging";
 import { runNextStorageJob } from "@/lib/storage/worker/run-next-storage-job";
 
 export const IDLE_POLL_MS = 200;
 const ERROR_BACKOFF_MS = 2_000;
+// Housekeeping (expired files, staging tables of dead workers) once a minute, by the first slot.
 const PURGE_EVERY_MS = 60_000;
 
 /**
@@ -27,6 +29,7 @@ export async function startStorageWorker(options: { concurrency: number; signal:
         if (slot === 0 && Date.now() - lastPurge > PURGE_EVERY_MS) {
           lastPurge = Date.now();
           await purgeExpiredFiles({ db, filesDir: options.filesDir });
+          await dropOrphanStagingTables({ db });
         }
         const ran = await runNextStorageJob({ db, workerId, filesDir: options.filesDir });
         if (!ran) await sleep(IDLE_POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
