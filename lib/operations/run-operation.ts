@@ -12,6 +12,7 @@ import { parseTableId } from "@/lib/storage/identifiers";
 import { getStorageJob } from "@/lib/storage/jobs/get-storage-job";
 import { listStorageJobs } from "@/lib/storage/jobs/list-storage-jobs";
 import { requestRowsDelete, requestTableImport, requestTableOperation } from "@/lib/storage/jobs/requests";
+import { findTable } from "@/lib/storage/tables";
 
 type Started = { message: string; job_id: string };
 
@@ -36,6 +37,8 @@ export async function runHarperOperation(options: {
   switch (input.operation) {
     case "csv_data_load": {
       const tableId = resolveTableId(input);
+      // The table first: an unknown one should not leave the inline CSV behind as a File.
+      await findTable({ db, projectId: auth.projectId, tableId });
       const file = await storeFile({
         db,
         projectId: auth.projectId,

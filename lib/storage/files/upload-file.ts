@@ -72,6 +72,9 @@ export async function uploadFile(options: { db: Db; auth: AuthContext; request: 
     throw problem ? invalidInput(`name: ${problem}`, "name") : invalidInput(`tags: ${tagIssue}`, "tags");
   }
   const now = new Date();
+  // An upload cut short (a closed connection, a truncated form) is the client's problem, not a full disk.
+  let sourceFailed = false;
+  upload.source.once("error", () => (sourceFailed = true));
   try {
     return await storeFile({
       db: options.db,
@@ -86,6 +89,7 @@ export async function uploadFile(options: { db: Db; auth: AuthContext; request: 
       now,
     });
   } catch (error) {
+    if (sourceFailed && !(error instanceof FileTooLargeError)) throw badRequest("uploadIncomplete", "The upload ended before the whole file arrived.");
     throw toUploadError(error);
   }
 }

@@ -30,7 +30,7 @@ export async function runTableExport(ctx: OperationContext, kind: "export" | "sn
       }
     }
     const csv = stringify({ record_delimiter: "unix" });
-    const [file] = await Promise.all([
+    const [stored, fed] = await Promise.allSettled([
       storeFile({
         db,
         projectId: job.projectId,
@@ -46,6 +46,10 @@ export async function runTableExport(ctx: OperationContext, kind: "export" | "sn
       }),
       pipeline(Readable.from(records()), csv),
     ]);
+    // A failed write (a full disk) also stops the feeding; report the write, not its echo.
+    if (stored.status === "rejected") throw stored.reason;
+    if (fed.status === "rejected") throw fed.reason;
+    const file = stored.value;
     return {
       results: { file: { id: file.id.toString() }, exportedRowsCount: rows, columns: table.columns },
       outBytes: file.sizeBytes,
