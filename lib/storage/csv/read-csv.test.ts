@@ -31,6 +31,13 @@ describe("readCsv", () => {
     ]);
   });
 
+  it("numbers lines through empty lines and multi-line values, in LF and CRLF files", async () => {
+    const lines = (text: string) => read(text, 4).then((records) => records.map((r) => r.line));
+    expect(await lines('a,b\n1,"x\ny"\n\n\n2,3\n4,5')).toEqual([1, 3, 6, 7]);
+    expect(await lines("a,b\r\n1,2\r\n\r\n3,4\r\n")).toEqual([1, 2, 4]);
+    expect((await problem("a,b\r\n1,2\r\n\r\n3,4,5\r\n")).line).toBe(4);
+  });
+
   it.each([
     ["a ragged row", "a,b\n1,2\n3,4,5\n", 3, /expected 2 values \(as in the header\) but found 3/],
     ["a short row", "a,b\n1\n", 2, /expected 2 values .* found 1/],
