@@ -29,7 +29,10 @@ export function StorageJobsTable({ jobs, showTable = true }: { jobs: StorageJobJ
               <td className="px-3 py-2 font-mono text-xs">
                 <Link href={`/storage/jobs/${job.id}`} className="text-sky-700 hover:underline">{job.id}</Link>
               </td>
-              <td className="px-3 py-2">{job.operationName}</td>
+              <td className="px-3 py-2">
+                {job.operationName}
+                {showTable && job.tableId && <span className="block max-w-[10rem] truncate text-xs text-slate-500 md:hidden">{job.tableId}</span>}
+              </td>
               {showTable && (
                 <td className="hidden max-w-xs truncate px-3 py-2 md:table-cell">
                   {job.tableId ? <Link href={tableHref(job.tableId)} className="text-sky-700 hover:underline">{job.tableId}</Link> : <span className="text-slate-400">—</span>}

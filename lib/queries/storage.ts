@@ -22,6 +22,9 @@ export async function apiGet<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** Retry network and server failures once; a 4xx (signed out, not found) will not heal by itself. */
+const retry = (failures: number, error: Error) => !(error instanceof ApiRequestError && error.status < 500) && failures < 1;
+
 const search = (params: Record<string, string | undefined>) => {
   const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ""));
   const text = query.toString();
@@ -41,22 +44,24 @@ export const storageKeys = {
 
 const anyUnfinished = (jobs: StorageJobJson[] | undefined) => (jobs ?? []).some((j) => !j.isFinished);
 
-export const bucketsQuery = () => queryOptions({ queryKey: storageKeys.buckets(), queryFn: () => apiGet<BucketJson[]>("/api/v2/storage/buckets") });
+export const bucketsQuery = () => queryOptions({ retry, queryKey: storageKeys.buckets(), queryFn: () => apiGet<BucketJson[]>("/api/v2/storage/buckets") });
 
 export const tablesQuery = () =>
-  queryOptions({ queryKey: storageKeys.tables(), queryFn: () => apiGet<TableJson[]>("/api/v2/storage/tables"), refetchInterval: pollInterval(false) });
+  queryOptions({ retry, queryKey: storageKeys.tables(), queryFn: () => apiGet<TableJson[]>("/api/v2/storage/tables"), refetchInterval: pollInterval(false) });
 
 export const tableQuery = (tableId: string) =>
-  queryOptions({ queryKey: storageKeys.table(tableId), queryFn: () => apiGet<TableJson>(`/api/v2/storage/tables/${encodeURIComponent(tableId)}`) });
+  queryOptions({ retry, queryKey: storageKeys.table(tableId), queryFn: () => apiGet<TableJson>(`/api/v2/storage/tables/${encodeURIComponent(tableId)}`) });
 
 export const previewQuery = (tableId: string) =>
   queryOptions({
+    retry,
     queryKey: storageKeys.preview(tableId),
     queryFn: () => apiGet<PreviewJson>(`/api/v2/storage/tables/${encodeURIComponent(tableId)}/data-preview?limit=100`),
   });
 
 export const filesQuery = (filters: { q?: string; id?: string }) =>
   queryOptions({
+    retry,
     queryKey: storageKeys.files(filters),
     queryFn: () => apiGet<FileJson[]>(`/api/v2/storage/files${search({ q: filters.q, id: filters.id, limit: "200" })}`),
     refetchInterval: pollInterval(false),
@@ -64,6 +69,7 @@ export const filesQuery = (filters: { q?: string; id?: string }) =>
 
 export const storageJobsQuery = (filters: { tableId?: string }) =>
   queryOptions({
+    retry,
     queryKey: storageKeys.jobs(filters),
     queryFn: () => apiGet<StorageJobJson[]>(`/api/v2/storage/jobs${search({ tableId: filters.tableId, limit: "200" })}`),
     refetchInterval: (query) => pollInterval(anyUnfinished(query.state.data)),
@@ -71,6 +77,7 @@ export const storageJobsQuery = (filters: { tableId?: string }) =>
 
 export const storageJobQuery = (id: string) =>
   queryOptions({
+    retry,
     queryKey: storageKeys.job(id),
     queryFn: () => apiGet<StorageJobJson>(`/api/v2/storage/jobs/${encodeURIComponent(id)}`),
     refetchInterval: (query) => pollInterval(query.state.data ? !query.state.data.isFinished : true),
