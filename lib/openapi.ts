@@ -4,6 +4,8 @@ import { z } from "zod";
 import { componentSchema, configurationRowSchema, configurationSchema, createConfigurationSchema, createRowSchema, updateConfigurationSchema, updateRowSchema } from "@/lib/schemas/configurations";
 import { createEventSchema, eventSchema, listEventsSchema } from "@/lib/schemas/events";
 import { createJobSchema, jobSchema, searchJobsSchema } from "@/lib/schemas/jobs";
+import { harperJobSchema, operationSchema, startedJobSchema } from "@/lib/schemas/operations";
+import { bucketSchema, createBucketSchema, createTableAsyncSchema, deleteRowsSchema, fileSchema, importAsyncSchema, listFilesSchema, listStorageJobsSchema, listTablesSchema, previewJsonSchema, previewSchema, storageJobSchema, tableSchema, uploadFileQuerySchema } from "@/lib/schemas/storage";
 import { createTokenSchema, tokenSchema } from "@/lib/schemas/tokens";
 
 type JsonSchema = Record<string, unknown>;
@@ -29,6 +31,11 @@ const components: Record<string, z.ZodType> = {
   ConfigurationRow: configurationRowSchema,
   Component: componentSchema,
   Token: tokenSchema,
+  Bucket: bucketSchema,
+  Table: tableSchema,
+  File: fileSchema,
+  StorageJob: storageJobSchema,
+  HarperJob: harperJobSchema,
   Error: errorSchema,
 };
 
@@ -42,8 +49,11 @@ const ERROR_TEXT: Record<number, string> = {
   403: "The token may not do this",
   404: "Not found in this project",
   409: "Already exists",
+  410: "The file's contents are gone",
   413: "Request body too large",
   422: "Invalid input; `field` names it",
+  503: "The files folder cannot be written (permission)",
+  507: "The disk holding files is full",
 };
 
 /** Query parameters from a zod object: one OpenAPI parameter per key, arrays exploded. */
@@ -184,6 +194,7 @@ export function openApiDocument(serverUrl: string) {
           responses: { ...ok("The configuration", ref("Configuration")), ...errors(400, 401, 403, 404, 422) },
         },
       },
+      ...storagePaths({ body, ok }),
       "/tokens": {
         get: {
           operationId: "listTokens",
@@ -208,6 +219,116 @@ export function openApiDocument(serverUrl: string) {
           operationId: "health",
           security: [],
           responses: { "200": { description: "The server and its database answer" } },
+        },
+      },
+    },
+  };
+}
+
+type Helpers = {
+  body: (schema: z.ZodType) => object;
+  ok: (description: string, schema: JsonSchema, status?: string) => object;
+};
+
+/** Buckets, tables, files, Storage jobs and the HarperDB-style operations. */
+function storagePaths({ body, ok }: Helpers) {
+  const runIdHeader = { name: "X-KBC-RunId", in: "header", required: false, schema: { type: "string" } };
+  const accepted = (summary: string, operationId: string, extra: object = {}) => ({
+    operationId,
+    summary,
+    description: "Answers at once with the Storage job (`waiting`); poll `GET /v2/storage/jobs/{id}` until it is `success` or `error`.",
+    ...extra,
+    parameters: [...(((extra as { parameters?: object[] }).parameters) ?? []), runIdHeader],
+    responses: { ...ok("The queued Storage job", ref("StorageJob"), "202"), ...errors(400, 401, 403, 404, 409, 413, 422) },
+  });
+  const table = pathParam("tableId");
+  return {
+    "/v2/storage/buckets": {
+      get: { operationId: "listBuckets", responses: { ...ok("Buckets", { type: "array", items: ref("Bucket") }), ...errors(401) } },
+      post: { operationId: "createBucket", requestBody: body(createBucketSchema), responses: { ...ok("The bucket", ref("Bucket"), "201"), ...errors(400, 401, 403, 409, 413, 422) } },
+    },
+    "/v2/storage/buckets/{bucketId}": {
+      get: { operationId: "getBucket", parameters: [pathParam("bucketId")], responses: { ...ok("The bucket", ref("Bucket")), ...errors(401, 404) } },
+      delete: { operationId: "deleteBucket", summary: "Delete an empty bucket", parameters: [pathParam("bucketId")], responses: { "204": { description: "Deleted" }, ...errors(400, 401, 403, 404) } },
+    },
+    "/v2/storage/buckets/{bucketId}/tables-async": {
+      post: accepted("Create a table from a CSV file (its header names the columns)", "createTableAsync", { parameters: [pathParam("bucketId")], requestBody: body(createTableAsyncSchema) }),
+    },
+    "/v2/storage/tables": {
+      get: { operationId: "listTables", parameters: queryParameters(listTablesSchema), responses: { ...ok("Tables", { type: "array", items: ref("Table") }), ...errors(401, 422) } },
+    },
+    "/v2/storage/tables/{tableId}": {
+      get: { operationId: "getTable", parameters: [table], responses: { ...ok("The table", ref("Table")), ...errors(401, 404) } },
+      delete: accepted("Drop the table", "dropTable", { parameters: [table] }),
+    },
+    "/v2/storage/tables/{tableId}/data-preview": {
+      get: {
+        operationId: "previewTable",
+        parameters: [table, ...queryParameters(previewSchema)],
+        responses: {
+          "200": {
+            description: "The first rows",
+            content: { "application/json": { schema: toSchema(previewJsonSchema, "output") }, "text/csv": { schema: { type: "string" } } },
+          },
+          ...errors(401, 404, 422),
+        },
+      },
+    },
+    "/v2/storage/tables/{tableId}/import-async": {
+      post: accepted("Import a CSV file: full (replace) or incremental (append, or by primary key upsert)", "importTableAsync", { parameters: [table], requestBody: body(importAsyncSchema) }),
+    },
+    "/v2/storage/tables/{tableId}/export-async": {
+      post: accepted("Export the table to a CSV file (`results.file.id`)", "exportTableAsync", { parameters: [table] }),
+    },
+    "/v2/storage/tables/{tableId}/snapshots": {
+      post: accepted("Snapshot the table as a permanent CSV file (`results.file.id`)", "createTableSnapshot", { parameters: [table] }),
+    },
+    "/v2/storage/tables/{tableId}/rows": {
+      delete: accepted("Delete rows by `whereColumn`/`whereValues[]`, or by `timestampColumn`/`before`", "deleteTableRows", { parameters: [table, ...queryParameters(deleteRowsSchema as unknown as z.ZodObject)] }),
+    },
+    "/v2/storage/jobs": {
+      get: { operationId: "listStorageJobs", summary: "Storage jobs, newest first", parameters: queryParameters(listStorageJobsSchema), responses: { ...ok("Storage jobs", { type: "array", items: ref("StorageJob") }), ...errors(401, 422) } },
+    },
+    "/v2/storage/jobs/{id}": {
+      get: { operationId: "getStorageJob", parameters: [pathParam("id")], responses: { ...ok("The Storage job", ref("StorageJob")), ...errors(401, 404) } },
+    },
+    "/v2/storage/files": {
+      get: { operationId: "listFiles", summary: "Files that have not expired, newest first", parameters: queryParameters(listFilesSchema), responses: { ...ok("Files", { type: "array", items: ref("File") }), ...errors(401, 422) } },
+      post: {
+        operationId: "uploadFile",
+        summary: "Upload a file: multipart/form-data (fields, then one file part) or the raw body with `?name=`",
+        parameters: [...queryParameters(uploadFileQuerySchema), runIdHeader],
+        requestBody: {
+          required: true,
+          content: {
+            "multipart/form-data": { schema: { type: "object", properties: { name: { type: "string" }, tags: { type: "array", items: { type: "string" } }, file: { type: "string", format: "binary" } } } },
+            "application/octet-stream": { schema: { type: "string", format: "binary" } },
+          },
+        },
+        responses: { ...ok("The file", ref("File"), "201"), ...errors(400, 401, 403, 413, 422, 503, 507) },
+      },
+    },
+    "/v2/storage/files/{id}": {
+      get: { operationId: "getFile", parameters: [pathParam("id")], responses: { ...ok("The file", ref("File")), ...errors(401, 404) } },
+      delete: { operationId: "deleteFile", parameters: [pathParam("id")], responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) } },
+    },
+    "/v2/storage/files/{id}/download": {
+      get: {
+        operationId: "downloadFile",
+        parameters: [pathParam("id")],
+        responses: { "200": { description: "The file's bytes as an attachment", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } }, ...errors(401, 404, 410) },
+      },
+    },
+    "/operations": {
+      post: {
+        operationId: "harperOperation",
+        summary: "HarperDB-style job operations: csv_data_load, export_local, delete_records_before, get_job, search_jobs_by_start_date",
+        parameters: [runIdHeader],
+        requestBody: body(operationSchema),
+        responses: {
+          "202": { description: "A job was started", content: { "application/json": { schema: toSchema(startedJobSchema, "output") } } },
+          ...ok("Jobs (get_job, search_jobs_by_start_date)", { type: "array", items: ref("HarperJob") }),
+          ...errors(400, 401, 403, 404, 413, 422),
         },
       },
     },

@@ -2,9 +2,10 @@ import "server-only";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { relayNotifications } from "@/lib/jobs/kill-signal";
+import { startStorageWorker } from "@/lib/storage/worker/start-storage-worker";
 import { type WorkerHandle, startWorker } from "@/worker/worker";
 
-/** Starts a worker on this process's database with the settings from the environment. */
+/** Starts a worker (component jobs and Storage jobs) on this process's database, as the environment says. */
 export function startConfiguredWorker(concurrency: number): { worker: WorkerHandle; stop(graceMs?: number): Promise<void> } {
   const stopRelay = env.DATABASE_URL ? relayNotifications(env.DATABASE_URL, (m) => console.log(`[worker] ${m}`)) : null;
   const worker = startWorker({
@@ -13,10 +14,14 @@ export function startConfiguredWorker(concurrency: number): { worker: WorkerHand
     leaseMs: env.JOBDECK_LEASE_SECONDS * 1000,
     maxAttempts: env.JOBDECK_MAX_ATTEMPTS,
   });
+  // Storage operations (imports, exports) run in their own slots: a component job often waits for them.
+  const storage = new AbortController();
+  const storageStopped = startStorageWorker({ concurrency: Math.max(1, Math.ceil(concurrency / 2)), signal: storage.signal });
   return {
     worker,
     async stop(graceMs) {
-      await worker.stop({ graceMs });
+      storage.abort();
+      await Promise.all([worker.stop({ graceMs }), storageStopped]);
       await stopRelay?.();
     },
   };

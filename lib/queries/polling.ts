@@ -8,6 +8,11 @@ export const SLOW_POLL_MS = 30_000;
 
 export const backgroundPolling = { refetchIntervalInBackground: false } as const;
 
+/** ≈2 s while something shown is unfinished, ≈30 s otherwise (Storage views and other lists). */
+export function pollInterval(somethingUnfinished: boolean): number {
+  return somethingUnfinished ? FAST_POLL_MS : SLOW_POLL_MS;
+}
+
 /** A job is live while it, or anything below it, can still change. */
 export function isJobLive(job: Pick<JobJson, "status" | "subtree">): boolean {
   return !isFinished(job.status) || job.subtree.unfinished > 0;
@@ -15,8 +20,7 @@ export function isJobLive(job: Pick<JobJson, "status" | "subtree">): boolean {
 
 /** ≈2 s while anything shown can still change, ≈30 s once everything shown is final. */
 export function pollIntervalFor(jobs: readonly Pick<JobJson, "status" | "subtree">[] | undefined): number {
-  if (!jobs) return SLOW_POLL_MS;
-  return jobs.some(isJobLive) ? FAST_POLL_MS : SLOW_POLL_MS;
+  return pollInterval(jobs?.some(isJobLive) ?? false);
 }
 
 /** Event logs only poll while their job is live; a finished job's log never grows. */

@@ -36,7 +36,8 @@ export type CreateJobInput = z.output<typeof createJobSchema>;
 const many = <T extends z.ZodType>(item: T) =>
   z.union([item.transform((v) => [v] as z.output<T>[]), z.array(item).max(500)]).optional();
 
-const timeFilter = z
+/** A time filter: ISO 8601 or relative ("-8 hours", "today"); also used by the Storage schemas. */
+export const timeFilter = z
   .string()
   .max(64)
   .transform((value, ctx) => {

@@ -1,0 +1,14 @@
+import { parseQuery, withAuth } from "@/lib/api/handler";
+import { db } from "@/lib/db";
+import { deleteRowsSchema } from "@/lib/schemas/storage";
+import { parseRunIdHeader } from "@/lib/storage/jobs/enqueue-storage-job";
+import { requestRowsDelete } from "@/lib/storage/jobs/requests";
+import { acceptedStorageJob } from "@/lib/storage/jobs/views";
+
+/** Deletes rows asynchronously, filtered as Keboola's `whereColumn` / `whereValues[]` query. */
+export const DELETE = withAuth<{ tableId: string }>({ permission: "manage" }, async (request, { auth, params, origin }) => {
+  const runId = parseRunIdHeader(request.headers.get("x-kbc-runid"));
+  const input = parseQuery(request, deleteRowsSchema);
+  const job = await requestRowsDelete({ db: db(), auth, runId, tableId: params.tableId, input });
+  return acceptedStorageJob(job, origin);
+});

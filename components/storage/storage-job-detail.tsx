@@ -1,0 +1,81 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { storageJobQuery } from "@/lib/queries/storage";
+import type { StorageJobJson } from "@/lib/schemas/storage";
+import { formatBytes, formatDuration, formatTime } from "@/components/storage/format";
+import { QueryState } from "@/components/storage/query-state";
+import { StorageJobStatusBadge } from "@/components/storage/storage-job-status";
+import { tableHref } from "@/components/storage/storage-jobs-table";
+
+/** The File a job read or wrote: the export's result, or the import's data file. */
+export function jobFileId(job: StorageJobJson): string | null {
+  const fromResults = (job.results?.file as { id?: unknown } | undefined)?.id;
+  if (typeof fromResults === "string") return fromResults;
+  const fromParams = job.operationParams.dataFileId;
+  return typeof fromParams === "string" ? fromParams : null;
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-0.5 py-2 sm:flex-row sm:justify-between sm:gap-4">
+      <dt className="text-sm font-medium text-slate-600">{label}</dt>
+      <dd className="text-sm text-slate-900 sm:text-right">{children}</dd>
+    </div>
+  );
+}
+
+function JsonBlock({ title, value }: { title: string; value: unknown }) {
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white">
+      <h2 className="border-b border-slate-200 px-4 py-2 text-sm font-semibold text-slate-700">{title}</h2>
+      <pre className="overflow-x-auto p-4 font-mono text-xs leading-relaxed text-slate-800">{JSON.stringify(value, null, 2)}</pre>
+    </section>
+  );
+}
+
+export function StorageJobDetail({ id }: { id: string }) {
+  const query = useQuery(storageJobQuery(id));
+  const job = query.data;
+  if (!job) return <QueryState error={query.error} loading={query.isPending} what={`Storage job ${id}`} />;
+  const fileId = jobFileId(job);
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <Link href="/storage/jobs" className="text-sm text-sky-700 hover:underline">← All Storage jobs</Link>
+        <h1 className="text-xl font-semibold">Storage job {job.id}</h1>
+        <StorageJobStatusBadge status={job.status} />
+      </div>
+      {job.error && (
+        <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900">
+          <p className="font-semibold">{job.error.code}</p>
+          <p className="mt-1 whitespace-pre-wrap break-words">{job.error.message}</p>
+        </div>
+      )}
+      <section className="rounded-lg border border-slate-200 bg-white px-4">
+        <dl className="divide-y divide-slate-100">
+          <Row label="Created time">{formatTime(job.createdTime)}</Row>
+          <Row label="Status"><StorageJobStatusBadge status={job.status} /></Row>
+          <Row label="Start time">{formatTime(job.startTime)}</Row>
+          <Row label="End time">{formatTime(job.endTime)}</Row>
+          <Row label="Duration">{formatDuration(job.durationSeconds)}</Row>
+          <Row label="Data transfer">{formatBytes(job.metrics.inBytes + job.metrics.outBytes)}</Row>
+          <Row label="Operation">{job.operationName}</Row>
+          <Row label="Table ID">{job.tableId ? <Link href={tableHref(job.tableId)} className="break-all text-sky-700 hover:underline">{job.tableId}</Link> : "—"}</Row>
+          <Row label="Run ID">{job.runId ?? "—"}</Row>
+          <Row label="File ID">
+            {fileId ? (
+              <Link href={`/storage/files?fileId=${fileId}`} className="font-mono text-sky-700 hover:underline" data-testid="job-file-link">{fileId}</Link>
+            ) : (
+              "—"
+            )}
+          </Row>
+          <Row label="Creator">{job.creatorToken.description}</Row>
+        </dl>
+      </section>
+      <JsonBlock title="Params" value={job.operationParams} />
+      <JsonBlock title="Results" value={job.results ?? {}} />
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { storageKeys } from "@/lib/queries/storage";
+import type { StorageJobJson } from "@/lib/schemas/storage";
+
+const ACTIONS = { export: "export-async", snapshot: "snapshots" } as const;
+
+async function start(tableId: string, action: keyof typeof ACTIONS): Promise<StorageJobJson> {
+  const response = await fetch(`/api/v2/storage/tables/${encodeURIComponent(tableId)}/${ACTIONS[action]}`, { method: "POST" });
+  const body = (await response.json().catch(() => null)) as (StorageJobJson & { error?: string }) | null;
+  if (!response.ok) throw new Error(body?.error ?? `Request failed (${response.status})`);
+  return body!;
+}
+
+/** Export or snapshot a table: each starts a Storage job, linked here once queued. */
+export function TableActions({ tableId }: { tableId: string }) {
+  const client = useQueryClient();
+  const mutation = useMutation({
+    mutationFn: (action: keyof typeof ACTIONS) => start(tableId, action),
+    onSuccess: () => void client.invalidateQueries({ queryKey: storageKeys.all }),
+  });
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <button type="button" onClick={() => mutation.mutate("export")} disabled={mutation.isPending} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-50">
+        Export to file
+      </button>
+      <button type="button" onClick={() => mutation.mutate("snapshot")} disabled={mutation.isPending} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-50">
+        Create snapshot
+      </button>
+      {mutation.data && (
+        <span className="text-sm text-slate-600">
+          Started <Link href={`/storage/jobs/${mutation.data.id}`} className="text-sky-700 hover:underline">job {mutation.data.id}</Link>
+        </span>
+      )}
+      {mutation.error && <span role="alert" className="text-sm text-red-700">{mutation.error.message}</span>}
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import "server-only";
+// What the API asks of Storage: each function checks what it can at once (the table exists, the
+// file exists, the columns are the table's), so a mistake is a 4xx now rather than a failed job
+// later, and queues the Storage job. The worker checks again when it runs.
+import type { AuthContext } from "@/lib/auth/tokens";
+import type { Db } from "@/lib/db";
+import { ApiError, invalidInput } from "@/lib/errors";
+import type { CreateTableAsyncInput, DeleteRowsInput, ImportAsyncInput } from "@/lib/schemas/storage";
+import { findBucket } from "@/lib/storage/buckets";
+import { getFile } from "@/lib/storage/files/get-file";
+import { enqueueStorageJob } from "@/lib/storage/jobs/enqueue-storage-job";
+import { findTable } from "@/lib/storage/tables";
+
+type Common = { db: Db; auth: AuthContext; runId: string | null };
+
+async function requireFile(options: Common & { fileId: string }) {
+  try {
+    return await getFile({ db: options.db, projectId: options.auth.projectId, id: options.fileId });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) throw invalidInput(`dataFileId: file ${options.fileId} was not found (or has expired)`, "dataFileId");
+    throw error;
+  }
+}
+
+export async function requestTableCreate(options: Common & { bucketId: string; input: CreateTableAsyncInput }) {
+  const { db, auth, input } = options;
+  const bucket = await findBucket({ db, projectId: auth.projectId, bucketId: options.bucketId });
+  const tableId = `${bucket.bucketId}.${input.name}`;
+  if (await db.storageTable.findUnique({ where: { projectId_tableId: { projectId: auth.projectId, tableId } } })) {
+    throw new ApiError(409, "tableExists", `Table ${tableId} already exists.`);
+  }
+  await requireFile({ ...options, fileId: input.dataFileId });
+  return enqueueStorageJob({
+    db,
+    auth,
+    runId: options.runId,
+    operationName: "tableCreate",
+    tableId,
+    operationParams: { bucketId: bucket.bucketId, name: input.name, dataFileId: input.dataFileId, primaryKey: input.primaryKey ?? [] },
+  });
+}
+
+export async function requestTableImport(options: Common & { tableId: string; input: ImportAsyncInput }) {
+  const { db, auth, input } = options;
+  const table = await findTable({ db, projectId: auth.projectId, tableId: options.tableId });
+  if (input.action === "update" && table.primaryKey.length === 0) {
+    throw invalidInput(`action: "${input.action}" needs a table with a primary key; ${table.tableId} has none`, "action");
+  }
+  if (input.action && !input.incremental) throw invalidInput("action: only an incremental import takes an action", "action");
+  await requireFile({ ...options, fileId: input.dataFileId });
+  return enqueueStorageJob({
+    db,
+    auth,
+    runId: options.runId,
+    operationName: "tableImport",
+    tableId: table.tableId,
+    operationParams: { dataFileId: input.dataFileId, incremental: input.incremental, ...(input.action && { action: input.action }) },
+  });
+}
+
+export async function requestTableOperation(options: Common & { tableId: string; operationName: "tableExport" | "tableDrop" | "tableSnapshotCreate" }) {
+  const table = await findTable({ db: options.db, projectId: options.auth.projectId, tableId: options.tableId });
+  return enqueueStorageJob({ ...options, tableId: table.tableId, operationParams: {} });
+}
+
+export async function requestRowsDelete(options: Common & { tableId: string; input: DeleteRowsInput }) {
+  const { db, auth, input } = options;
+  const table = await findTable({ db, projectId: auth.projectId, tableId: options.tableId });
+  for (const [field, column] of [["whereColumn", input.whereColumn], ["timestampColumn", input.timestampColumn]] as const) {
+    if (column !== undefined && !table.columns.includes(column)) throw invalidInput(`${field}: "${column}" is not a column of ${table.tableId}`, field);
+  }
+  return enqueueStorageJob({
+    db,
+    auth,
+    runId: options.runId,
+    operationName: "tableRowsDelete",
+    tableId: table.tableId,
+    operationParams: {
+      ...(input.whereColumn !== undefined && { whereColumn: input.whereColumn, whereValues: input.whereValues, whereOperator: input.whereOperator }),
+      ...(input.timestampColumn !== undefined && { timestampColumn: input.timestampColumn, before: input.before?.toISOString() }),
+    },
+  });
+}

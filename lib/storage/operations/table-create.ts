@@ -1,0 +1,70 @@
+import "server-only";
+import { z } from "zod";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { CsvError } from "@/lib/storage/csv/csv-error";
+import { newSqlName, parseTableId, primaryKeyProblem } from "@/lib/storage/identifiers";
+import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
+import { LONG_TRANSACTION, type OperationContext, type OperationOutcome } from "@/lib/storage/operations/context";
+import { loadDataFile } from "@/lib/storage/operations/load-data-file";
+import { assertUniqueKeys, stageCsvFile } from "@/lib/storage/operations/stage-csv-file";
+import { createDataTable, mergeStaging, tableStats } from "@/lib/storage/table-sql";
+
+const paramsSchema = z.object({ bucketId: z.string(), name: z.string(), dataFileId: z.string(), primaryKey: z.array(z.string()).default([]) });
+
+/** tableCreate: a new table whose columns are the file's header, loaded with the file's rows. */
+export async function runTableCreate(ctx: OperationContext): Promise<OperationOutcome> {
+  const { db, job } = ctx;
+  const params = paramsSchema.parse(job.operationParams);
+  const tableId = parseTableId(job.tableId ?? "");
+  if (!tableId) throw new StorageJobError("invalidParams", `"${job.tableId}" is not a table id.`);
+  const file = await loadDataFile(db, job.projectId, params.dataFileId);
+  const staged = await stageCsvFile({ db, jobId: job.id, file, filesDir: ctx.filesDir });
+  try {
+    const keyProblem = primaryKeyProblem(params.primaryKey, staged.header);
+    if (keyProblem) throw new CsvError(1, keyProblem);
+    await assertUniqueKeys(db, staged, params.primaryKey);
+    const sqlName = newSqlName(job.projectId, tableId);
+    const stats = await db.$transaction(async (tx) => {
+      const bucket = await tx.bucket.findUnique({ where: { projectId_bucketId: { projectId: job.projectId, bucketId: params.bucketId } } });
+      if (!bucket) throw new StorageJobError("bucketNotFound", `Bucket ${params.bucketId} was not found; it may have been deleted.`);
+      const row = await tx.storageTable.create({
+        data: {
+          projectId: job.projectId,
+          bucketPk: bucket.pk,
+          tableId: tableId.tableId,
+          name: tableId.name,
+          displayName: tableId.name,
+          columns: staged.header,
+          primaryKey: params.primaryKey,
+          sqlName,
+          lastImportDate: new Date(),
+        },
+      });
+      await createDataTable(tx, { sqlName, columns: staged.header, primaryKey: params.primaryKey });
+      await mergeStaging(tx, { target: sqlName, staging: staged.name, columns: staged.header, positions: staged.positionsOf(staged.header), primaryKey: params.primaryKey, mode: "append" });
+      const stats = await tableStats(tx, sqlName);
+      await tx.storageTable.update({ where: { pk: row.pk }, data: { rowsCount: stats.rows, dataSizeBytes: stats.bytes } });
+      return stats;
+    }, LONG_TRANSACTION).catch((error: unknown) => {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+        throw new StorageJobError("tableExists", `Table ${tableId.tableId} already exists.`);
+      }
+      throw error;
+    });
+    return {
+      results: {
+        id: tableId.tableId,
+        columns: staged.header,
+        primaryKey: params.primaryKey,
+        importedRowsCount: staged.rows,
+        totalRowsCount: Number(stats.rows),
+        totalDataSizeBytes: Number(stats.bytes),
+        file: { id: file.id.toString() },
+      },
+      inBytes: file.sizeBytes,
+      message: `Created table ${tableId.tableId} with ${staged.rows} rows`,
+    };
+  } finally {
+    await staged.drop().catch(() => undefined);
+  }
+}

@@ -1,0 +1,72 @@
+import "server-only";
+import type { Db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { writeEvent } from "@/lib/events/write-event";
+import type { StorageJob } from "@/lib/generated/prisma/client";
+import { CsvError } from "@/lib/storage/csv/csv-error";
+import { FileTooLargeError } from "@/lib/storage/files/write-file";
+import { toFileWriteError } from "@/lib/storage/files/fs-errors";
+import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
+import { claimNextStorageJob, finishStorageJob, MAX_ATTEMPTS, renewLease, type StorageJobEnd } from "@/lib/storage/jobs/transitions";
+import { runOperation } from "@/lib/storage/operations/run-operation";
+
+const RENEW_EVERY_MS = 30_000;
+
+/** User errors keep their words; anything unexpected gets a reference and goes to the log. */
+export function classifyFailure(error: unknown, job: StorageJob): StorageJobEnd & { status: "error" } {
+  if (error instanceof CsvError) return { status: "error", code: "invalidCsv", message: error.message };
+  if (error instanceof StorageJobError) return { status: "error", code: error.code, message: error.message };
+  if (error instanceof FileTooLargeError) return { status: "error", code: "fileTooLarge", message: error.message };
+  const fileError = toFileWriteError(error);
+  if (fileError) return { status: "error", code: fileError.code, message: fileError.message };
+  const reference = Math.random().toString(36).slice(2, 10);
+  console.error(`[storage-worker] job ${job.id} (${job.operationName}) failed, reference ${reference}`, error);
+  return { status: "error", code: "internalError", message: `Internal error (reference ${reference}); the details are in the server log.` };
+}
+
+/**
+ * Claims one Storage job, runs it, and reports. Returns the job's id, or null when none waited.
+ * Logs the job id, attempt and duration; renews the lease while the operation runs.
+ */
+export async function runNextStorageJob(options: { db: Db; workerId: string; filesDir?: string }): Promise<{ id: bigint; status: "success" | "error" } | null> {
+  const { db, workerId } = options;
+  const job = await claimNextStorageJob({ db, workerId });
+  if (!job) return null;
+  const started = Date.now();
+  const renew = setInterval(() => void renewLease({ db, jobId: job.id, workerId }).catch(() => undefined), RENEW_EVERY_MS);
+  let end: StorageJobEnd;
+  let message: string;
+  try {
+    if (job.attempt > MAX_ATTEMPTS) {
+      throw new StorageJobError("tooManyAttempts", `Gave up after ${MAX_ATTEMPTS} attempts; the workers running it stopped.`);
+    }
+    const outcome = await runOperation({ db, job, filesDir: options.filesDir ?? env.filesDir });
+    end = { status: "success", results: outcome.results, inBytes: outcome.inBytes, outBytes: outcome.outBytes };
+    message = outcome.message;
+  } catch (error) {
+    const failure = classifyFailure(error, job);
+    end = failure;
+    message = `${job.operationName} of ${job.tableId ?? "storage"} failed: ${failure.message}`;
+  } finally {
+    clearInterval(renew);
+  }
+  const finished = await finishStorageJob({ db, jobId: job.id, workerId, end });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`[storage-worker] job ${job.id} ${job.operationName} attempt ${job.attempt}: ${end.status} in ${seconds} s${finished ? "" : " (no longer ours)"}`);
+  if (finished) {
+    await writeEvent({
+      db,
+      event: {
+        projectId: job.projectId,
+        runId: job.runId,
+        event: `storage.${job.operationName}${end.status === "success" ? "Done" : "Error"}`,
+        component: "storage",
+        message,
+        type: end.status === "success" ? "success" : "error",
+        params: { storageJobId: job.id.toString(), tableId: job.tableId, ...((job.operationParams as object | null) ?? {}) },
+        results: end.status === "success" ? end.results : { error: { code: end.code, message: end.message } },
+      },
+    }).catch((error: unknown) => console.error(`[storage-worker] could not write the event of job ${job.id}`, error));
+  }
+  return { id: job.id, status: end.status };
+}
