@@ -16,7 +16,7 @@ export default defineConfig(async () => {
       name,
       include: ["**/*.int.test.ts"],
       exclude: ["node_modules/**", ".next/**", ...(only === "pglite" ? ["**/*.pg.int.test.ts"] : [])],
-      setupFiles: ["test/setup-db.ts"],
+      setupFiles: ["test/setup-env.ts", "test/setup-db.ts"],
       testTimeout: 30_000,
       hookTimeout: 60_000,
       ...extra,

@@ -16,6 +16,11 @@ function signInUrl(pathname: string): string {
 }
 
 /** The signed-in frame: header with project and token, and nothing underneath until the session is known. */
+const NAV = [
+  { href: "/jobs", label: "Jobs" },
+  { href: "/storage", label: "Storage" },
+];
+
 export function AppShell({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -51,13 +56,16 @@ export function AppShell({ children }: { children: ReactNode }) {
             <Logo />
           </Link>
           <nav aria-label="Main" className="flex items-center gap-1 text-sm">
-            <Link
-              href="/jobs"
-              aria-current={pathname.startsWith("/jobs") ? "page" : undefined}
-              className="rounded-md px-2.5 py-1.5 font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 dark:aria-[current=page]:bg-indigo-950 dark:aria-[current=page]:text-indigo-300"
-            >
-              Jobs
-            </Link>
+            {NAV.map((item) => (
+              <Link
+                key={item.href}
+                href={item.href}
+                aria-current={pathname.startsWith(item.href) ? "page" : undefined}
+                className="rounded-md px-2.5 py-1.5 font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 dark:aria-[current=page]:bg-indigo-950 dark:aria-[current=page]:text-indigo-300"
+              >
+                {item.label}
+              </Link>
+            ))}
           </nav>
           <div className="ml-auto flex min-w-0 items-center gap-3">
             {session.data ? (

@@ -10,6 +10,8 @@ const schema = z.object({
     .or(z.literal("").transform(() => undefined)),
   JOBDECK_DATA_DIR: z.string().min(1).default(".data"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Where this server is reached; components resolve relative URLs (the demo's CSVs) against it.
+  JOBDECK_PUBLIC_URL: z.string().url().optional(),
   JOBDECK_DEMO_TOKEN: z.string().min(16, "JOBDECK_DEMO_TOKEN must be at least 16 characters").optional(),
   // Worker slots inside the web process; 0 runs the web process without workers.
   JOBDECK_IN_PROCESS_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
@@ -35,6 +37,7 @@ export type Env = z.infer<typeof schema> & {
   database: "postgresql" | "pglite";
   demoSignIn: boolean;
   inProcessWorkers: number;
+  publicUrl: string;
 };
 
 function readEnv(): Env {
@@ -53,6 +56,7 @@ function readEnv(): Env {
     demoSignIn: parsed.data.JOBDECK_DEMO_SIGNIN ? parsed.data.JOBDECK_DEMO_SIGNIN === "1" : !parsed.data.DATABASE_URL,
     // The embedded database has no other processes to run jobs; on PostgreSQL `npm run worker` adds more.
     inProcessWorkers: parsed.data.JOBDECK_IN_PROCESS_WORKERS ?? (parsed.data.DATABASE_URL ? 2 : 4),
+    publicUrl: (parsed.data.JOBDECK_PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/$/, ""),
   };
 }
 

@@ -7,6 +7,7 @@ import { spawnChildren } from "@/lib/jobs/spawn-children";
 import { applyJobEvent, finishJob, type JobOutcome } from "@/lib/jobs/transitions";
 import type { JobResult } from "@/lib/schemas/jobs";
 import { findComponent } from "@/worker/components";
+import { storageClient } from "@/worker/components/storage-client";
 import { type RunResult, UserError } from "@/worker/components/types";
 
 /** Why a running job's AbortSignal fired. */
@@ -47,11 +48,14 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
       signal.addEventListener("abort", () => reject(signal.reason), { once: true });
     });
     // A component that ignores its signal is abandoned, not waited for: a kill ends the job now.
-    const result: RunResult = await Promise.race([component.run({ job, configuration, rows, signal, log }), stopped]);
+    const storage = storageClient(db, job, signal);
+    const result: RunResult = await Promise.race([component.run({ job, configuration, rows, signal, log, storage }), stopped]);
+    const files = [...storage.snapshots, ...(result.files ?? [])];
     await report(db, job, result.outcome ?? "succeed", {
       message: result.message,
       ...(result.input && { input: { tables: result.input } }),
       ...(result.output && { output: { tables: result.output } }),
+      ...(files.length > 0 && { files }),
     }, result);
   } catch (error) {
     const stop = error instanceof StopSignal ? error : signal.aborted && signal.reason instanceof StopSignal ? signal.reason : null;

@@ -96,6 +96,8 @@ export const jobResultSchema = z.object({
   input: z.object({ tables: z.array(tableSchema) }).optional(),
   output: z.object({ tables: z.array(tableSchema) }).optional(),
   error: z.object({ type: z.enum(["user", "application"]), message: z.string() }).optional(),
+  // Debug runs: snapshots of what the job read and would have written, as Files.
+  files: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(["input", "output"]), tableId: z.string().optional() })).optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 

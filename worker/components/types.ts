@@ -3,6 +3,7 @@
 import type { EventType } from "@/lib/events/types";
 import type { Job } from "@/lib/generated/prisma/client";
 import type { JobResult } from "@/lib/schemas/jobs";
+import type { StorageClient } from "./storage-client";
 
 export type ConfigurationRowInput = { id: string; name: string; configuration: Record<string, unknown> };
 
@@ -15,6 +16,8 @@ export type RunContext = {
   /** Aborted when the job is terminated or the worker shuts down; stop promptly. */
   signal: AbortSignal;
   log(message: string, type?: EventType): Promise<void>;
+  /** Storage through Storage jobs of this run; in debug mode writes become File snapshots. */
+  storage: StorageClient;
 };
 
 type Tables = NonNullable<JobResult["input"]>["tables"];
@@ -25,6 +28,7 @@ export type RunResult = {
   input?: Tables;
   output?: Tables;
   usageData?: Record<string, unknown>;
+  files?: NonNullable<JobResult["files"]>;
 };
 
 export type ComponentDefinition = {
