@@ -30,11 +30,11 @@ type ConfigSeed = {
 };
 
 const CONFIGS: ConfigSeed[] = [
-  { component: "keboola.ex-http", id: "101", name: "Orders from the shop", body: { url: "https://shop.example.com/export/orders.csv", table: "in.c-shop.orders" } },
-  { component: "keboola.ex-http", id: "102", name: "Customers from the CRM", body: { url: "https://crm.example.com/customers.csv", table: "in.c-crm.customers" } },
-  { component: "keboola.ex-http", id: "103", name: "Exchange rates (retired)", disabled: true, body: { url: "https://rates.example.com/daily.csv", table: "in.c-finance.rates" } },
-  { component: "jobdeck.sql-transformation", id: "201", name: "Daily revenue", body: { input: ["in.c-shop.orders"], output: ["out.c-reports.daily_revenue"], sql: "SELECT order_date, sum(amount) AS revenue FROM orders GROUP BY 1" } },
-  { component: "jobdeck.sql-transformation", id: "202", name: "Customer segments", body: { input: ["in.c-crm.customers", "in.c-shop.orders"], output: ["out.c-reports.segments"], sql: "SELECT c.id, CASE WHEN sum(o.amount) > 1000 THEN 'gold' ELSE 'standard' END AS segment FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.id" } },
+  { component: "keboola.ex-http", id: "101", name: "Orders from the shop", body: { url: "/demo/orders.csv", table: "in.c-shop.orders", primaryKey: ["id"] } },
+  { component: "keboola.ex-http", id: "102", name: "Customers from the CRM", body: { url: "/demo/customers.csv", table: "in.c-crm.customers", primaryKey: ["id"] } },
+  { component: "keboola.ex-http", id: "103", name: "Exchange rates (retired)", disabled: true, body: { url: "/demo/rates.csv", table: "in.c-finance.rates" } },
+  { component: "jobdeck.sql-transformation", id: "201", name: "Daily revenue", body: { input: ["in.c-shop.orders"], output: ["out.c-reports.daily_revenue"], sql: "CREATE TABLE daily_revenue AS SELECT order_date, round(sum(amount::numeric), 2)::text AS revenue, count(*)::text AS orders FROM orders GROUP BY order_date ORDER BY order_date" } },
+  { component: "jobdeck.sql-transformation", id: "202", name: "Customer segments", body: { input: ["in.c-crm.customers", "in.c-shop.orders"], output: ["out.c-reports.segments"], sql: "CREATE TABLE segments AS SELECT c.id, c.country, CASE WHEN sum(o.amount::numeric) > 2000 THEN 'gold' WHEN sum(o.amount::numeric) > 800 THEN 'silver' ELSE 'standard' END AS segment FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.id, c.country" } },
   { component: "keboola.python-transformation-v2", id: "301", name: "Churn model scoring", body: { input: ["out.c-reports.segments"], output: ["out.c-ml.churn_scores"], script: "scores = model.predict(segments)" } },
   { component: "jobdeck.wr-files", id: "401", name: "Revenue report to files", body: { tables: ["out.c-reports.daily_revenue"] } },
   { component: "keboola.orchestrator", id: "501", name: "Nightly pipeline", body: { phases: [{ name: "Extract", tasks: ["keboola.ex-http/101", "keboola.ex-http/102"] }, { name: "Transform", tasks: ["jobdeck.sql-transformation/201", "jobdeck.sql-transformation/202"] }, { name: "Load", tasks: ["jobdeck.wr-files/401"] }] } },
@@ -280,8 +280,10 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
   await killJob({ db, projectId: project.id, id: stopped.id.toString(), killedBy: "demo@jobdeck.local", now: new Date(now.getTime() - minutes(78)) });
   await finishJob({ db, jobId: stopped.id, outcome: "succeed", now: new Date(now.getTime() - minutes(78) + 800) });
 
-  // Right now: real queued jobs the workers pick up as soon as the server starts: an orchestration
-  // of generator tasks, and two runs of one configuration (the second waits on its lock).
+  // Right now: real queued jobs the workers pick up as soon as the server starts: tonight's
+  // pipeline (it fills Storage from the demo CSVs this server serves), an orchestration of
+  // generator tasks, and two runs of one configuration (the second waits on its lock).
+  await createJob({ db, auth: ctx, input: { component: "keboola.orchestrator", config: "501", mode: "run" }, now });
   await createJob({ db, auth: ctx, input: { component: "keboola.orchestrator", config: "502", mode: "run" }, now });
   await createJob({ db, auth: me, input: { component: "jobdeck.generator", config: "602", mode: "run" }, now });
   await createJob({ db, auth: me, input: { component: "jobdeck.generator", config: "602", mode: "run" }, now });

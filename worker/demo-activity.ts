@@ -11,6 +11,7 @@ const SCHEDULE: { everyMs: number; firstAfterMs: number; input: CreateJobInput }
   { everyMs: 70_000, firstAfterMs: 45_000, input: { component: "jobdeck.generator", config: "601", mode: "run" } },
   { everyMs: 120_000, firstAfterMs: 60_000, input: { component: "jobdeck.generator", config: "605", mode: "run", parallelism: "2" } },
   { everyMs: 240_000, firstAfterMs: 90_000, input: { component: "keboola.orchestrator", config: "502", mode: "run" } },
+  { everyMs: 300_000, firstAfterMs: 150_000, input: { component: "keboola.orchestrator", config: "501", mode: "run" } },
 ];
 
 export function startDemoActivity(db: Db, log: (line: string) => void = console.log): () => void {
