@@ -46,6 +46,7 @@ export function BulkTerminateDialog({
   const targets: readonly BulkKillTarget[] =
     source?.kind === "selected" ? source.targets : (matching.data?.jobs.map(bulkKillTarget) ?? []);
   const started = bulk.isRunning || bulk.isDone;
+  const doneCount = bulk.results.filter((r) => r.outcome === "done").length;
 
   function close() {
     bulk.reset();
@@ -61,7 +62,9 @@ export function BulkTerminateDialog({
           {started
             ? bulk.isRunning
               ? `Terminating ${plural(targets.length, "job")}…`
-              : `Terminated ${plural(targets.length, "job")}`
+              : doneCount === targets.length
+                ? `Terminated ${plural(targets.length, "job")}`
+                : `Terminated ${doneCount} of ${plural(targets.length, "job")}`
             : source?.kind === "matching" && matching.isPending
               ? "Finding the jobs to terminate…"
               : targets.length === 0

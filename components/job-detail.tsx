@@ -204,7 +204,7 @@ function JobResult({ job }: { job: JobJson }) {
     return (
       <section aria-labelledby="result-title" className="rounded-xl border border-red-200 bg-red-50 p-4 dark:border-red-900 dark:bg-red-950/40">
         <h2 id="result-title" className="font-semibold text-red-900 dark:text-red-200">
-          {message ?? "Job failed"}
+          {message && message !== error.message ? message : "Job failed"}
           <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800 dark:bg-red-900 dark:text-red-200">
             {error.type === "user" ? "User error" : "Application error"}
           </span>

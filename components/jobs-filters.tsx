@@ -36,7 +36,7 @@ const TAB_LABELS: Record<StatusGroup, { label: string; hint: string }> = {
 export function JobStatusTabs({ filters, counts, onChange }: { filters: JobsFilters; counts: JobCountsJson | undefined; onChange: Change }) {
   const current = filters.notStatus.length === 0 ? groupOfStatuses(filters.status) : null;
   return (
-    <div role="group" aria-label="Jobs by status" className="-mb-px flex overflow-x-auto sm:gap-1 border-b border-zinc-200 dark:border-zinc-800">
+    <div role="group" aria-label="Jobs by status" className="flex overflow-x-auto sm:gap-1 border-b border-zinc-200 dark:border-zinc-800">
       {STATUS_GROUPS.map((group) => {
         const count = counts?.groups[group];
         return (
@@ -241,7 +241,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
               title={filters.component.length !== 1 ? "Choose a component first" : undefined}
               className={`${controlClass} pr-8 disabled:opacity-60`}
             >
-              <option value="">{filters.component.length === 1 ? "All configurations" : "Choose a component first"}</option>
+              <option value="">All configurations</option>
               {filters.config.length > 1 && (
                 <option value="__several" disabled>
                   {filters.config.length} configurations

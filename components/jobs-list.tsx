@@ -103,7 +103,9 @@ function JobsListResults({
 
   // Selected rows, by the filters they were picked under: other filters start a new selection.
   const [picked, setPicked] = useState<{ filtersKey: string; targets: Map<string, BulkKillTarget> }>({ filtersKey, targets: new Map() });
-  const selected = picked.filtersKey === filtersKey ? picked.targets : new Map<string, BulkKillTarget>();
+  // Rows that finished meanwhile drop out of the selection: they can no longer be terminated.
+  const finishedIds = new Set(visible.filter((job) => !isKillable(job.status)).map((job) => job.id));
+  const selected = new Map([...(picked.filtersKey === filtersKey ? picked.targets : [])].filter(([id]) => !finishedIds.has(id)));
   const selectable = visible.filter((job) => isKillable(job.status));
   const allSelected = selectable.length > 0 && selectable.every((job) => selected.has(job.id));
   function setSelected(next: Map<string, BulkKillTarget>) {
@@ -249,7 +251,7 @@ function JobsListResults({
         source={bulk}
         returnFocus={bulkTrigger}
         onClose={() => {
-          if (bulk?.kind === "selected") setSelected(new Map());
+          setSelected(new Map());
           setBulk(null);
         }}
       />
