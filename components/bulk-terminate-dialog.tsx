@@ -161,7 +161,7 @@ function ResultBadge({ result, onNavigate }: { result: BulkKillResult; onNavigat
       return <Spinner label="Waiting" />;
     case "done":
       return (
-        <Link href={`/jobs/${result.id}`} onClick={onNavigate} className="shrink-0 rounded-full" aria-label={`Job ${result.id}: ${result.status}`}>
+        <Link href={`/jobs/${result.id}`} prefetch={false} onClick={onNavigate} className="shrink-0 rounded-full" aria-label={`Job ${result.id}: ${result.status}`}>
           <JobStatusBadge status={result.status} />
         </Link>
       );

@@ -294,7 +294,7 @@ function EventRow({ event, job }: { event: EventJson; job: JobJson }) {
       <div className="flex items-start gap-2 text-xs text-zinc-500 md:justify-end dark:text-zinc-400">
         {event.component && <span title={event.component}>{lookup(event.component).name}</span>}
         {fromChild && childId && (
-          <Link href={`/jobs/${childId}`} className="font-mono text-indigo-700 hover:underline dark:text-indigo-300">
+          <Link href={`/jobs/${childId}`} prefetch={false} className="font-mono text-indigo-700 hover:underline dark:text-indigo-300">
             #{childId}
           </Link>
         )}

@@ -109,7 +109,7 @@ function TimelineRow({ row, depth, scale, self = false }: { row: JobJson; depth:
         {self ? (
           <span className="truncate font-medium text-zinc-900 dark:text-zinc-100">This job</span>
         ) : (
-          <Link href={`/jobs/${row.id}`} className="truncate text-zinc-800 hover:text-indigo-700 hover:underline dark:text-zinc-200 dark:hover:text-indigo-300">
+          <Link href={`/jobs/${row.id}`} prefetch={false} className="truncate text-zinc-800 hover:text-indigo-700 hover:underline dark:text-zinc-200 dark:hover:text-indigo-300">
             {configurationLabel(row).text}
           </Link>
         )}

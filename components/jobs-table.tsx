@@ -206,6 +206,8 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
         <td role="cell" className={`${cellClass} max-w-72 max-md:order-3 max-md:col-span-2`}>
           <Link
             href={href}
+            // A page of rows would prefetch a server render per visible job; the detail loads fast anyway.
+            prefetch={false}
             className={`block truncate font-medium text-zinc-900 hover:text-indigo-700 hover:underline dark:text-zinc-100 dark:hover:text-indigo-300 ${config.inline ? "italic" : ""}`}
           >
             {config.text}
