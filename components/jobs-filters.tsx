@@ -2,10 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
-import { formatDateTime, formatDuration } from "@/components/format";
+import { formatDateTime, formatDuration, formatUtc } from "@/components/format";
 import { StatusDot, statusLabel } from "@/components/job-status-badge";
 import { Button } from "@/components/ui";
 import { useComponentCatalog } from "@/components/use-component-catalog";
+import { useHydrated } from "@/components/use-now";
 import { JOB_STATUSES, type JobStatus } from "@/lib/jobs/state";
 import { groupOfStatuses, STATUS_GROUP_MEMBERS, STATUS_GROUPS, type StatusGroup } from "@/lib/jobs/status-groups";
 import { CREATED_PRESETS, type CreatedPreset, DEFAULT_JOBS_FILTERS, hasActiveFilters, type JobsFilters } from "@/lib/schemas/filters";
@@ -86,6 +87,7 @@ const fromLocalInput = (value: string) => (value ? new Date(value).toISOString()
 
 export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsFilters; onChange: Change; creators: readonly string[] }) {
   const [panelOpen, setPanelOpen] = useState(false);
+  const hydrated = useHydrated();
   const ids = { panel: useId(), component: useId(), config: useId(), created: useId(), duration: useId(), creator: useId(), creators: useId(), lookup: useId(), lookupError: useId(), scope: useId(), from: useId(), to: useId() };
   const catalog = useComponentCatalog();
   const components = useQuery(componentsQueryOptions());
@@ -329,7 +331,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
           </form>
         </div>
 
-        {createdValue === "custom" && (
+        {createdValue === "custom" && hydrated && (
           <fieldset className="flex flex-wrap items-end gap-3">
             <legend className={`${labelClass} mb-1`}>Created between (your time zone)</legend>
             <div className="flex flex-col gap-1">
@@ -453,7 +455,10 @@ function StatusChips({ filters, onChange }: { filters: JobsFilters; onChange: Ch
 
 type ActiveChip = { key: string; label: string; remove: () => JobsFilters };
 
-function activeChips(filters: JobsFilters, componentName: (id: string) => string): ActiveChip[] {
+/** A moment as people read it: local time in the browser, UTC until the page runs there. */
+const shortTime = (iso: string, local: boolean) => (local ? formatDateTime(iso).slice(0, 16) : formatUtc(iso).slice(0, 16) + " UTC");
+
+function activeChips(filters: JobsFilters, componentName: (id: string) => string, local = true): ActiveChip[] {
   const chips: ActiveChip[] = [];
   const eachOf = (key: "status" | "notStatus" | "component" | "config" | "creator" | "id" | "runId" | "parent", label: (v: string) => string) => {
     for (const value of filters[key] as string[]) {
@@ -465,8 +470,8 @@ function activeChips(filters: JobsFilters, componentName: (id: string) => string
   eachOf("component", (c) => `Component: ${componentName(c)}`);
   eachOf("config", (c) => `Configuration ${c}`);
   if (filters.created) chips.push({ key: "created", label: `Created: ${CREATED_PRESETS[filters.created].label.toLowerCase()}`, remove: () => ({ ...filters, created: null }) });
-  if (filters.createdFrom) chips.push({ key: "createdFrom", label: `Created after ${formatDateTime(filters.createdFrom).slice(0, 16)}`, remove: () => ({ ...filters, createdFrom: null }) });
-  if (filters.createdTo) chips.push({ key: "createdTo", label: `Created before ${formatDateTime(filters.createdTo).slice(0, 16)}`, remove: () => ({ ...filters, createdTo: null }) });
+  if (filters.createdFrom) chips.push({ key: "createdFrom", label: `Created after ${shortTime(filters.createdFrom, local)}`, remove: () => ({ ...filters, createdFrom: null }) });
+  if (filters.createdTo) chips.push({ key: "createdTo", label: `Created before ${shortTime(filters.createdTo, local)}`, remove: () => ({ ...filters, createdTo: null }) });
   if (filters.minDuration !== null || filters.maxDuration !== null) {
     chips.push({ key: "duration", label: `Duration ${durationLabel(filters.minDuration, filters.maxDuration)}`, remove: () => ({ ...filters, minDuration: null, maxDuration: null }) });
   }
@@ -481,7 +486,7 @@ function activeChips(filters: JobsFilters, componentName: (id: string) => string
 /** What the list is filtered by, in words, each removable: the URL made readable. */
 function ActiveFilterChips({ filters, onChange }: { filters: JobsFilters; onChange: Change }) {
   const { lookup } = useComponentCatalog();
-  const chips = activeChips(filters, (id) => lookup(id).name);
+  const chips = activeChips(filters, (id) => lookup(id).name, useHydrated());
   if (!hasActiveFilters(filters)) return null;
   return (
     <div className="flex flex-wrap items-center gap-1.5 border-t border-zinc-100 pt-3 dark:border-zinc-800">

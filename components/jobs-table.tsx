@@ -9,7 +9,7 @@ import { formatCredits, formatDateTime, formatDuration, formatRelative, formatUt
 import { configurationLabel } from "@/components/job-labels";
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { Button, Skeleton, Spinner } from "@/components/ui";
-import { useNow } from "@/components/use-now";
+import { useHydrated, useNow } from "@/components/use-now";
 import { isKillable } from "@/lib/jobs/state";
 import type { JobJson } from "@/lib/schemas/jobs";
 import { childJobsQueryOptions } from "@/lib/queries/jobs";
@@ -129,17 +129,19 @@ export function JobsTable({ caption, children, busy }: { caption: string; childr
 }
 
 export function JobRows({ jobs, depth = 0 }: { jobs: readonly JobJson[]; depth?: number }) {
-  const now = useNow(15_000);
+  const clock = useNow(15_000);
+  // Rows may be rendered on the server; times relative to the browser's clock wait for it.
+  const now = useHydrated() ? clock : null;
   return jobs.map((job) => <JobRowGroup key={job.id} job={job} depth={depth} now={now} />);
 }
 
-function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: number }) {
+function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: number | null }) {
   const [expanded, setExpanded] = useState(false);
   const selection = use(SelectionContext);
   const router = useRouter();
   const href = `/jobs/${job.id}`;
   const config = configurationLabel(job);
-  const seconds = processingSeconds(job, now);
+  const seconds = now === null && job.durationSeconds === null ? null : processingSeconds(job, now ?? 0);
   const isParent = job.childrenCount > 0;
 
   function openOnRowClick(event: MouseEvent<HTMLTableRowElement>) {
@@ -221,8 +223,8 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
           {job.token.description}
         </td>
         <td role="cell" className={`${cellClass} whitespace-nowrap text-zinc-700 dark:text-zinc-300 max-md:order-2 max-md:text-right max-md:text-xs`}>
-          <time dateTime={job.createdTime} title={`${formatDateTime(job.createdTime)} local · ${formatUtc(job.createdTime)}`}>
-            {formatRelative(job.createdTime, now)}
+          <time dateTime={job.createdTime} title={now === null ? formatUtc(job.createdTime) : `${formatDateTime(job.createdTime)} local · ${formatUtc(job.createdTime)}`}>
+            {now === null ? formatUtc(job.createdTime).slice(0, 16) : formatRelative(job.createdTime, now)}
           </time>
         </td>
         <td role="cell" data-label="Duration " className={`${cellClass} ${labelled} whitespace-nowrap text-right tabular-nums text-zinc-700 dark:text-zinc-300 max-md:order-6 max-md:text-left max-md:text-xs`}>
