@@ -147,7 +147,7 @@ function JobsListResults({
         hasActiveFilters(filters) ? (
           <EmptyState title="No jobs match these filters">
             <p>Widen the time range, pick other statuses, or start again from all jobs.</p>
-            <Button size="sm" className="mt-3" onClick={() => onChange({ ...DEFAULT_JOBS_FILTERS, limit: filters.limit })}>
+            <Button size="sm" className="mt-3" onClick={() => onChange({ ...DEFAULT_JOBS_FILTERS, limit: shownFilters.limit })}>
               Clear filters
             </Button>
           </EmptyState>
@@ -243,8 +243,8 @@ function JobsListResults({
           loadingMore={query.isFetchingNextPage}
           onLoadMore={() => void query.fetchNextPage()}
           loadMoreError={query.isFetchNextPageError ? query.error : null}
-          pageSize={filters.limit}
-          onPageSize={(limit) => onChange({ ...filters, limit })}
+          pageSize={shownFilters.limit}
+          onPageSize={(limit) => onChange({ ...shownFilters, limit })}
         />
       )}
       <BulkTerminateDialog
