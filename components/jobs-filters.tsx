@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { formatDateTime, formatDuration, formatUtc } from "@/components/format";
 import { StatusDot, statusLabel } from "@/components/job-status-badge";
 import { Button } from "@/components/ui";
@@ -110,8 +110,6 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const componentOptions = [...catalog.components];
-  for (const id of filters.component) if (!componentOptions.some((c) => c.id === id)) componentOptions.push(catalog.lookup(id));
   const configurations =
     filters.component.length === 1 ? (components.data?.find((c) => c.id === filters.component[0])?.configurations ?? []) : [];
   const duration = DURATION_PRESETS.find((p) => p.min === filters.minDuration && p.max === filters.maxDuration);
@@ -207,67 +205,33 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
             )}
           </form>
 
-          <div className="flex flex-col gap-1">
-            <label htmlFor={ids.component} className={labelClass}>
-              Component
-            </label>
-            <select
+          <FilterField id={ids.component} label="Component">
+            <ManyValuesSelect
               id={ids.component}
-              value={filters.component.length > 1 ? "__several" : (filters.component[0] ?? "")}
-              onChange={(e) => onChange({ ...filters, component: e.target.value ? [e.target.value] : [], config: [] })}
-              className={`${controlClass} pr-8`}
-            >
-              <option value="">All components</option>
-              {filters.component.length > 1 && (
-                <option value="__several" disabled>
-                  {filters.component.length} components
-                </option>
-              )}
-              {componentOptions.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+              values={filters.component}
+              options={catalog.components}
+              nameOf={(id) => catalog.lookup(id).name}
+              allLabel="All components"
+              several="components"
+              onPick={(component) => onChange({ ...filters, component, config: [] })}
+            />
+          </FilterField>
 
-          <div className="flex flex-col gap-1">
-            <label htmlFor={ids.config} className={labelClass}>
-              Configuration
-            </label>
-            <select
+          <FilterField id={ids.config} label="Configuration">
+            <ManyValuesSelect
               id={ids.config}
-              value={filters.config.length > 1 ? "__several" : (filters.config[0] ?? "")}
-              onChange={(e) => onChange({ ...filters, config: e.target.value ? [e.target.value] : [] })}
+              values={filters.config}
+              options={configurations}
+              nameOf={(id) => `Configuration ${id}`}
+              allLabel="All configurations"
+              several="configurations"
+              onPick={(config) => onChange({ ...filters, config })}
               disabled={filters.component.length !== 1 && filters.config.length === 0}
               title={filters.component.length !== 1 ? "Choose a component first" : undefined}
-              className={`${controlClass} pr-8 disabled:opacity-60`}
-            >
-              <option value="">All configurations</option>
-              {filters.config.length > 1 && (
-                <option value="__several" disabled>
-                  {filters.config.length} configurations
-                </option>
-              )}
-              {filters.config
-                .filter((id) => !configurations.some((c) => c.id === id))
-                .map((id) => (
-                  <option key={id} value={id}>
-                    Configuration {id}
-                  </option>
-                ))}
-              {configurations.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+            />
+          </FilterField>
 
-          <div className="flex flex-col gap-1">
-            <label htmlFor={ids.created} className={labelClass}>
-              Created
-            </label>
+          <FilterField id={ids.created} label="Created">
             <select id={ids.created} value={createdValue} onChange={(e) => changeCreated(e.target.value)} className={`${controlClass} pr-8`}>
               <option value="">Any time</option>
               {(Object.keys(CREATED_PRESETS) as CreatedPreset[]).map((preset) => (
@@ -277,12 +241,9 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
               ))}
               <option value="custom">Custom range…</option>
             </select>
-          </div>
+          </FilterField>
 
-          <div className="flex flex-col gap-1">
-            <label htmlFor={ids.duration} className={labelClass}>
-              Duration
-            </label>
+          <FilterField id={ids.duration} label="Duration">
             <select
               id={ids.duration}
               value={duration?.id ?? "__custom"}
@@ -303,7 +264,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
                 </option>
               ))}
             </select>
-          </div>
+          </FilterField>
 
           <form onSubmit={submitCreator} className="flex flex-col gap-1">
             <label htmlFor={ids.creator} className={labelClass}>
@@ -334,10 +295,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
         {createdValue === "custom" && hydrated && (
           <fieldset className="flex flex-wrap items-end gap-3">
             <legend className={`${labelClass} mb-1`}>Created between (your time zone)</legend>
-            <div className="flex flex-col gap-1">
-              <label htmlFor={ids.from} className={labelClass}>
-                From
-              </label>
+            <FilterField id={ids.from} label="From">
               <input
                 id={ids.from}
                 type="datetime-local"
@@ -345,11 +303,8 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
                 onChange={(e) => onChange({ ...filters, created: null, createdFrom: fromLocalInput(e.target.value) })}
                 className={`${controlClass} pr-2.5`}
               />
-            </div>
-            <div className="flex flex-col gap-1">
-              <label htmlFor={ids.to} className={labelClass}>
-                To
-              </label>
+            </FilterField>
+            <FilterField id={ids.to} label="To">
               <input
                 id={ids.to}
                 type="datetime-local"
@@ -357,7 +312,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
                 onChange={(e) => onChange({ ...filters, created: null, createdTo: fromLocalInput(e.target.value) })}
                 className={`${controlClass} pr-2.5`}
               />
-            </div>
+            </FilterField>
           </fieldset>
         )}
 
@@ -394,6 +349,57 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
 
       <ActiveFilterChips filters={filters} onChange={onChange} />
     </div>
+  );
+}
+
+function FilterField({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className={labelClass}>
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * A select for a filter the URL may hold several values of (`component=a&component=b`): it shows
+ * one, or "N components", and picking an option replaces them. Values it has no option for still show.
+ */
+function ManyValuesSelect(props: {
+  id: string;
+  values: readonly string[];
+  options: readonly { id: string; name: string }[];
+  nameOf: (id: string) => string;
+  allLabel: string;
+  several: string;
+  onPick: (values: string[]) => void;
+  disabled?: boolean;
+  title?: string;
+}) {
+  const unknown = props.values.filter((v) => !props.options.some((o) => o.id === v)).map((id) => ({ id, name: props.nameOf(id) }));
+  return (
+    <select
+      id={props.id}
+      value={props.values.length > 1 ? "__several" : (props.values[0] ?? "")}
+      onChange={(e) => props.onPick(e.target.value ? [e.target.value] : [])}
+      disabled={props.disabled}
+      title={props.title}
+      className={`${controlClass} pr-8 disabled:opacity-60`}
+    >
+      <option value="">{props.allLabel}</option>
+      {props.values.length > 1 && (
+        <option value="__several" disabled>
+          {props.values.length} {props.several}
+        </option>
+      )}
+      {[...unknown, ...props.options].map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.name}
+        </option>
+      ))}
+    </select>
   );
 }
 
