@@ -63,8 +63,7 @@ for (const colorScheme of ["light", "dark"] as const) {
 
     test("bulk terminate dialog", async ({ page, jobs }) => {
       const long = await jobs.generator({ seconds: 600 });
-      const job = await jobs.run({ component: "jobdeck.generator", config: long.id });
-      await jobs.until(job.id, "processing");
+      await jobs.runUntil(long, "processing");
       await signInWithDemo(page, listOf("jobdeck.generator", [long.id]));
       await page.getByRole("button", { name: "Terminate 1 unfinished job matching…" }).click();
       await expect(page.getByRole("dialog", { name: "Terminate 1 job?" })).toBeVisible();

@@ -49,6 +49,12 @@ export class Jobs {
     return job;
   }
 
+  /** A run of a generator configuration, once it has reached `status`. */
+  async runUntil(config: { id: string }, status: string | RegExp): Promise<JobJson> {
+    const job = await this.run({ component: "jobdeck.generator", config: config.id });
+    return this.until(job.id, status);
+  }
+
   async get(id: string): Promise<JobJson> {
     const response = await this.request.get(`/api/jobs/${id}`, { headers: auth });
     expect(response.status()).toBe(200);

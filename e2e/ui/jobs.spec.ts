@@ -188,8 +188,7 @@ test.describe("jobs list", () => {
   test("moves through the list with the keyboard", async ({ page, jobs }) => {
     const quick = await jobs.generator({ seconds: 0 });
     const first = await jobs.run({ component: "jobdeck.generator", config: quick.id });
-    const second = await jobs.run({ component: "jobdeck.generator", config: quick.id });
-    await jobs.until(second.id, "success");
+    const second = await jobs.runUntil(quick, "success");
     await signInWithDemo(page, listOf("jobdeck.generator", [quick.id]));
     await expect(rootRows(page)).toHaveCount(2);
 
@@ -243,8 +242,7 @@ test.describe("job detail", () => {
 
   test("a failed job shows its error and its error events", async ({ page, jobs }) => {
     const failing = await jobs.generator({ seconds: 0, fail: true });
-    const job = await jobs.run({ component: "jobdeck.generator", config: failing.id });
-    await jobs.until(job.id, "error");
+    const job = await jobs.runUntil(failing, "error");
 
     await signInWithDemo(page, `/jobs/${job.id}`);
     await expect(page.getByTestId("job-status")).toHaveText("Error");
@@ -286,8 +284,7 @@ test.describe("job detail", () => {
   test("a long log is read a page at a time and downloads whole", async ({ page, jobs, request }) => {
     test.setTimeout(120_000);
     const quick = await jobs.generator({ seconds: 0 });
-    const job = await jobs.run({ component: "jobdeck.generator", config: quick.id });
-    await jobs.until(job.id, "success");
+    const job = await jobs.runUntil(quick, "success");
     for (let i = 1; i <= 230; i += 1) await jobs.event(job.runId, `Bulk line ${i}`);
     const total = ((await (await request.get(`/api/v2/storage/events?runId=${job.runId}&limit=1000`, { headers: auth })).json()) as unknown[]).length;
 
@@ -316,8 +313,7 @@ test.describe("job detail", () => {
 
   test("an unchanged job costs its poller a 304", async ({ request, jobs }) => {
     const quick = await jobs.generator({ seconds: 0 });
-    const job = await jobs.run({ component: "jobdeck.generator", config: quick.id });
-    await jobs.until(job.id, "success");
+    const job = await jobs.runUntil(quick, "success");
     const first = await request.get(`/api/jobs/${job.id}`, { headers: auth });
     const etag = first.headers()["etag"]!;
     expect(etag).toMatch(/^W\//);

@@ -6,8 +6,7 @@ import { expect, listOf, rootRows, row, signInWithDemo, test } from "./helpers";
 test.describe("terminate", () => {
   test("asks for confirmation, shows terminating at once, then terminated", async ({ page, jobs }) => {
     const long = await jobs.generator({ seconds: 600 });
-    const job = await jobs.run({ component: "jobdeck.generator", config: long.id });
-    await jobs.until(job.id, "processing");
+    const job = await jobs.runUntil(long, "processing");
     // Hold the kill request so the optimistic status can be seen before the API answers.
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -45,8 +44,7 @@ test.describe("terminate", () => {
 
   test("a refused termination puts the status back and shows the API's message", async ({ page, jobs }) => {
     const long = await jobs.generator({ seconds: 600 });
-    const job = await jobs.run({ component: "jobdeck.generator", config: long.id });
-    await jobs.until(job.id, "processing");
+    const job = await jobs.runUntil(long, "processing");
     await page.route(`**/api/jobs/${job.id}/kill`, (route) =>
       route.fulfill({
         status: 400,
@@ -114,8 +112,7 @@ test.describe("terminate", () => {
 
   test("a read-only token sees no Terminate, single or bulk", async ({ page, jobs, request }) => {
     const long = await jobs.generator({ seconds: 600 });
-    const job = await jobs.run({ component: "jobdeck.generator", config: long.id });
-    await jobs.until(job.id, "processing");
+    const job = await jobs.runUntil(long, "processing");
     const created = await request.post("/api/tokens", { headers: auth, data: { description: `Viewer ${Date.now()}`, canManageJobs: false } });
     expect(created.status()).toBe(201);
     const { token, description } = (await created.json()) as { token: string; description: string };
