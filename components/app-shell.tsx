@@ -97,9 +97,9 @@ export function AppShell({ children }: { children: ReactNode }) {
         )}
       </header>
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-screen-2xl flex-1 px-4 py-6 outline-none sm:px-6">
-        {session.data ? (
-          children
-        ) : session.error && !signedOut ? (
+        {/* The page mounts (hidden) while the session is checked, so its own data loads alongside. */}
+        <div className={session.data ? undefined : "hidden"}>{signedOut ? null : children}</div>
+        {session.data ? null : session.error && !signedOut ? (
           <ErrorState title="Could not check your session" error={session.error} onRetry={() => void session.refetch()} />
         ) : (
           <div className="space-y-3" aria-busy="true">

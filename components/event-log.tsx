@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { formatDateTime, formatTime, formatUtc } from "@/components/format";
@@ -10,7 +10,7 @@ import { useDebouncedValue } from "@/components/use-debounced-value";
 import { EVENT_TYPES, type EventType } from "@/lib/events/types";
 import type { EventJson } from "@/lib/schemas/events";
 import type { JobJson } from "@/lib/schemas/jobs";
-import { type EventLogFilters, liveEventsQueryOptions, olderEventsQueryOptions } from "@/lib/queries/events";
+import { type EventLogFilters, EVENTS_PAGE_SIZE, eventKeys, eventPageQueryOptions, fetchAllEvents, olderThan } from "@/lib/queries/events";
 import { isJobLive } from "@/lib/queries/polling";
 
 const TYPE_STYLE: Record<EventType, { row: string; badge: string; label: string }> = {
@@ -33,7 +33,7 @@ const chipClass =
   "dark:bg-zinc-900 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800 " +
   "aria-pressed:bg-zinc-900 aria-pressed:text-white aria-pressed:ring-zinc-900 dark:aria-pressed:bg-zinc-100 dark:aria-pressed:text-zinc-900 dark:aria-pressed:ring-zinc-100";
 
-/** A job's events, newest first: searchable, filterable by type, paged back in time, live while the job runs. */
+/** A job's events, newest first: searchable, filterable by type, a page at a time, live while the job runs. */
 export function EventLog({ job }: { job: JobJson }) {
   const searchId = useId();
   const childrenToggleId = useId();
@@ -45,26 +45,35 @@ export function EventLog({ job }: { job: JobJson }) {
     () => ({ runId: job.runId, includeChildren, types, q }),
     [job.runId, includeChildren, types, q],
   );
+  const filtersKey = JSON.stringify(filters);
+
+  // Pages visited, as the maxId each starts at; empty: the newest page. Other filters start over.
+  const [trail, setTrail] = useState<{ filtersKey: string; maxIds: string[] }>({ filtersKey, maxIds: [] });
+  const maxIds = trail.filtersKey === filtersKey ? trail.maxIds : [];
+  const maxId = maxIds.at(-1) ?? null;
 
   const live = isJobLive(job);
-  // A log that was never live has nothing newer to ask for; one that was keeps asking until the end.
-  const [hasBeenLive, setHasBeenLive] = useState(live);
-  if (live && !hasBeenLive) setHasBeenLive(true);
-
-  const older = useInfiniteQuery(olderEventsQueryOptions(filters));
-  const anchorId = older.data ? (older.data.pages[0]?.[0]?.id ?? "0") : null;
-  const newer = useQuery({ ...liveEventsQueryOptions(filters, anchorId ?? "0", live), enabled: anchorId !== null && hasBeenLive });
+  const page = useQuery({ ...eventPageQueryOptions(filters, maxId, live), placeholderData: keepPreviousData });
+  const newest = useQuery({ ...eventPageQueryOptions(filters, null, live), enabled: maxId !== null && live });
 
   // The events a job writes as it finishes land after the last poll; fetch once more when it ends.
-  const { refetch: refetchNewer } = newer;
+  const queryClient = useQueryClient();
   const wasLive = useRef(live);
   useEffect(() => {
-    if (wasLive.current && !live && anchorId !== null) void refetchNewer();
+    if (wasLive.current && !live) void queryClient.invalidateQueries({ queryKey: eventKeys.page(filters, null) });
     wasLive.current = live;
-  }, [live, anchorId, refetchNewer]);
+  }, [live, filters, queryClient]);
 
-  const events = useMemo(() => [...(newer.data ?? []), ...(older.data?.pages.flat() ?? [])], [newer.data, older.data]);
+  const events = page.data ?? [];
   const filtered = types.length > 0 || q !== "";
+  const oldest = events.at(-1);
+  const hasOlder = events.length >= EVENTS_PAGE_SIZE && oldest !== undefined;
+  const first = maxIds.length * EVENTS_PAGE_SIZE + 1;
+  const newerArrived = maxId !== null && newest.data?.[0] !== undefined && events[0] !== undefined && newest.data[0].id !== (page.data?.[0]?.id ?? "");
+
+  function go(next: string[]) {
+    setTrail({ filtersKey, maxIds: next });
+  }
 
   function toggleType(type: EventType) {
     setTypes((current) => (current.includes(type) ? current.filter((t) => t !== type) : EVENT_TYPES.filter((t) => t === type || current.includes(t))));
@@ -73,18 +82,21 @@ export function EventLog({ job }: { job: JobJson }) {
   return (
     <section aria-labelledby="events-title" className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h2 id="events-title" className="text-lg font-semibold text-zinc-900 dark:text-zinc-50">
-          Events
-        </h2>
-        {live ? (
-          <span className="inline-flex items-center gap-1.5 text-xs font-medium text-emerald-700 dark:text-emerald-400" title="New events appear as the job writes them">
-            <span aria-hidden="true" className="relative inline-flex size-2">
-              <span className="absolute inline-flex size-full animate-ping rounded-full bg-emerald-500 opacity-60 motion-reduce:hidden" />
-              <span className="relative inline-flex size-2 rounded-full bg-emerald-500" />
+        <div className="flex items-center gap-3">
+          <h2 id="events-title" className="text-lg font-semibold text-zinc-900 dark:text-zinc-50">
+            Events
+          </h2>
+          {live ? (
+            <span className="inline-flex items-center gap-1.5 text-xs font-medium text-emerald-700 dark:text-emerald-400" title="New events appear as the job writes them">
+              <span aria-hidden="true" className="relative inline-flex size-2">
+                <span className="absolute inline-flex size-full animate-ping rounded-full bg-emerald-500 opacity-60 motion-reduce:hidden" />
+                <span className="relative inline-flex size-2 rounded-full bg-emerald-500" />
+              </span>
+              Live
             </span>
-            Live
-          </span>
-        ) : null}
+          ) : null}
+        </div>
+        <EventsDownload filters={filters} jobId={job.id} filtered={filtered} />
       </div>
 
       <div className="flex flex-col gap-3 md:flex-row md:flex-wrap md:items-center">
@@ -131,8 +143,18 @@ export function EventLog({ job }: { job: JobJson }) {
         )}
       </div>
 
-      <div className="overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        {older.isPending ? (
+      {newerArrived && (
+        <button
+          type="button"
+          onClick={() => go([])}
+          className="w-full rounded-lg bg-emerald-50 px-4 py-2 text-sm font-medium text-emerald-800 ring-1 ring-inset ring-emerald-200 hover:bg-emerald-100 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-800"
+        >
+          New events arrived · back to the newest
+        </button>
+      )}
+
+      <div className={`overflow-hidden rounded-xl border border-zinc-200 bg-white transition-opacity dark:border-zinc-800 dark:bg-zinc-900 ${page.isPlaceholderData ? "opacity-60" : ""}`}>
+        {page.isPending ? (
           <div className="space-y-2 p-4" aria-busy="true">
             <span role="status" className="sr-only">
               Loading events
@@ -141,16 +163,16 @@ export function EventLog({ job }: { job: JobJson }) {
               <Skeleton key={i} className="h-5 w-full" />
             ))}
           </div>
-        ) : older.isError && events.length === 0 ? (
+        ) : page.isError && events.length === 0 ? (
           <div className="p-4">
-            <ErrorState title="Could not load the events" error={older.error} onRetry={() => void older.refetch()} />
+            <ErrorState title="Could not load the events" error={page.error} onRetry={() => void page.refetch()} />
           </div>
         ) : events.length === 0 ? (
           <EmptyState title={filtered ? "No events match" : "No events yet"}>
             {filtered ? "Try another search or type." : live ? "Events appear here as the job writes them." : null}
           </EmptyState>
         ) : (
-          <ol aria-label="Events, newest first" className="divide-y divide-zinc-100 dark:divide-zinc-800">
+          <ol aria-label="Events, newest first" aria-busy={page.isPlaceholderData || undefined} className="divide-y divide-zinc-100 dark:divide-zinc-800">
             {events.map((event) => (
               <EventRow key={event.id} event={event} job={job} />
             ))}
@@ -158,25 +180,91 @@ export function EventLog({ job }: { job: JobJson }) {
         )}
       </div>
 
-      {newer.isError && (
+      {page.isRefetchError && (
         <p role="status" className="text-sm text-amber-700 dark:text-amber-300">
-          Could not fetch new events: {newer.error.message}
+          Could not fetch new events: {page.error?.message}
         </p>
       )}
-      {older.hasNextPage && (
-        <div className="flex justify-center">
-          <Button onClick={() => void older.fetchNextPage()} disabled={older.isFetchingNextPage}>
-            {older.isFetchingNextPage && <Spinner />}
-            Load older events
+      {(maxIds.length > 0 || hasOlder) && (
+        <nav aria-label="Event pages" className="flex flex-wrap items-center justify-between gap-3 text-sm text-zinc-500 dark:text-zinc-400">
+          <span data-testid="event-range">
+            Events {first.toLocaleString("en")}–{(first + events.length - 1).toLocaleString("en")}
+            {maxIds.length > 0 && " (older)"}
+          </span>
+          <span className="flex gap-2">
+            <Button size="sm" onClick={() => go([])} disabled={maxIds.length === 0}>
+              Newest
+            </Button>
+            <Button size="sm" onClick={() => go(maxIds.slice(0, -1))} disabled={maxIds.length === 0}>
+              Newer
+            </Button>
+            <Button size="sm" onClick={() => oldest && go([...maxIds, olderThan(oldest.id)])} disabled={!hasOlder || page.isPlaceholderData}>
+              {page.isPlaceholderData && <Spinner />}
+              Older events
+            </Button>
+          </span>
+        </nav>
+      )}
+    </section>
+  );
+}
+
+/** The log as a file: every event the filters select, fetched a thousand at a time. */
+function EventsDownload({ filters, jobId, filtered }: { filters: EventLogFilters; jobId: string; filtered: boolean }) {
+  const [progress, setProgress] = useState<{ count: number; abort: AbortController } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function download(format: "txt" | "jsonl") {
+    const abort = new AbortController();
+    setError(null);
+    setProgress({ count: 0, abort });
+    try {
+      const events = await fetchAllEvents(filters, abort.signal, (count) => setProgress({ count, abort }));
+      const text =
+        format === "jsonl"
+          ? events.map((e) => JSON.stringify(e)).join("\n")
+          : events.map((e) => `${e.created}\t${e.type}\t${e.runId ?? ""}\t${e.message}${e.description ? ` — ${e.description}` : ""}`).join("\n");
+      const url = URL.createObjectURL(new Blob([text, "\n"], { type: format === "jsonl" ? "application/x-ndjson" : "text/plain" }));
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = `job-${jobId}-events${filtered ? "-filtered" : ""}.${format}`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      if (!abort.signal.aborted) setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setProgress(null);
+    }
+  }
+
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      {progress ? (
+        <>
+          <Spinner label={`Downloading… ${progress.count.toLocaleString("en")} events`} />
+          <Button size="sm" variant="ghost" onClick={() => progress.abort.abort()}>
+            Cancel
+          </Button>
+        </>
+      ) : (
+        <div role="group" aria-label="Download events" className="flex items-center gap-1.5">
+          <span className="text-xs text-zinc-500 dark:text-zinc-400">Download{filtered ? " matching" : ""}:</span>
+          <Button size="sm" onClick={() => void download("txt")} title="Plain text, one event per line">
+            .txt
+          </Button>
+          <Button size="sm" onClick={() => void download("jsonl")} title="JSON Lines: each event exactly as the API has it">
+            .jsonl
           </Button>
         </div>
       )}
-      {older.isFetchNextPageError && (
-        <p role="alert" className="text-center text-sm text-red-700 dark:text-red-300">
-          Could not load older events: {older.error?.message}
+      {error && (
+        <p role="alert" className="w-full text-red-700 dark:text-red-300">
+          Could not download the events: {error}
         </p>
       )}
-    </section>
+    </div>
   );
 }
 
@@ -206,7 +294,7 @@ function EventRow({ event, job }: { event: EventJson; job: JobJson }) {
       <div className="flex items-start gap-2 text-xs text-zinc-500 md:justify-end dark:text-zinc-400">
         {event.component && <span title={event.component}>{lookup(event.component).name}</span>}
         {fromChild && childId && (
-          <Link href={`/jobs/${childId}`} className="font-mono text-indigo-700 hover:underline dark:text-indigo-300">
+          <Link href={`/jobs/${childId}`} prefetch={false} className="font-mono text-indigo-700 hover:underline dark:text-indigo-300">
             #{childId}
           </Link>
         )}

@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { ComponentIcon, ComponentLabel } from "@/components/component-label";
 import { EventLog } from "@/components/event-log";
 import { formatBytes, formatCredits, formatDateTime, formatDuration, formatUtc, localTimeZone, plural, processingSeconds } from "@/components/format";
@@ -10,6 +10,7 @@ import { JobBreadcrumbs } from "@/components/job-breadcrumbs";
 import { configurationLabel, jobTypeLabel } from "@/components/job-labels";
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { JobTablesList } from "@/components/job-tables";
+import { JobTimeline } from "@/components/job-timeline";
 import { JobRows, JobRowsSkeleton, JobsTable } from "@/components/jobs-table";
 import { JsonBlock } from "@/components/json-block";
 import { TerminateJobButton } from "@/components/terminate-job-button";
@@ -69,6 +70,7 @@ function JobDetailView({ job, refreshError }: { job: JobJson; refreshError: Erro
                 </span>
               </div>
               <p className={`mt-0.5 truncate text-zinc-600 dark:text-zinc-400 ${config.inline ? "italic" : ""}`}>{config.text}</p>
+              {job.parentRunId && <ParentLink parentRunId={job.parentRunId} />}
             </div>
           </div>
           {canTerminate && <TerminateJobButton job={job} pending={kill.isPending} onConfirm={() => kill.mutate()} />}
@@ -202,7 +204,7 @@ function JobResult({ job }: { job: JobJson }) {
     return (
       <section aria-labelledby="result-title" className="rounded-xl border border-red-200 bg-red-50 p-4 dark:border-red-900 dark:bg-red-950/40">
         <h2 id="result-title" className="font-semibold text-red-900 dark:text-red-200">
-          {message ?? "Job failed"}
+          {message && message !== error.message ? message : "Job failed"}
           <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800 dark:bg-red-900 dark:text-red-200">
             {error.type === "user" ? "User error" : "Application error"}
           </span>
@@ -249,17 +251,45 @@ function Parameters({ job }: { job: JobJson }) {
   );
 }
 
+/** "Part of job 123": the way back up for a child job, besides the breadcrumbs. */
+function ParentLink({ parentRunId }: { parentRunId: string }) {
+  const parentId = parentRunId.split(".").at(-1)!;
+  const parent = useQuery({ ...jobDetailQueryOptions(parentId), refetchInterval: false, staleTime: 60_000 });
+  return (
+    <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+      Child of{" "}
+      <Link href={`/jobs/${parentId}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+        {parent.data ? configurationLabel(parent.data).text : "job"} <span className="font-mono">#{parentId}</span>
+      </Link>
+    </p>
+  );
+}
+
+const viewButtonClass =
+  "rounded px-2.5 py-1 text-xs font-medium text-zinc-600 aria-pressed:bg-white aria-pressed:text-zinc-900 aria-pressed:shadow-sm dark:text-zinc-300 dark:aria-pressed:bg-zinc-700 dark:aria-pressed:text-zinc-50";
+
 function ChildJobs({ job }: { job: JobJson }) {
   const children = useInfiniteQuery(childJobsQueryOptions(job.runId));
+  const [view, setView] = useState<"tree" | "timeline">("tree");
   return (
     <section aria-labelledby="children-title" className="space-y-3">
-      <div className="flex items-baseline justify-between gap-3">
-        <h2 id="children-title" className="text-lg font-semibold text-zinc-900 dark:text-zinc-50">
-          Child jobs <span className="text-sm font-normal text-zinc-500 dark:text-zinc-400">({job.childrenCount})</span>
-        </h2>
-        {job.subtree.unfinished > 0 && (
-          <span className="text-sm text-zinc-500 dark:text-zinc-400">{plural(job.subtree.unfinished, "job")} in this tree unfinished</span>
-        )}
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="flex items-baseline gap-3">
+          <h2 id="children-title" className="text-lg font-semibold text-zinc-900 dark:text-zinc-50">
+            Child jobs <span className="text-sm font-normal text-zinc-500 dark:text-zinc-400">({job.childrenCount})</span>
+          </h2>
+          {job.subtree.unfinished > 0 && (
+            <span className="text-sm text-zinc-500 dark:text-zinc-400">{plural(job.subtree.unfinished, "job")} in this tree unfinished</span>
+          )}
+        </div>
+        <div role="group" aria-label="Show child jobs as" className="inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800">
+          <button type="button" aria-pressed={view === "tree"} onClick={() => setView("tree")} className={viewButtonClass}>
+            Tree
+          </button>
+          <button type="button" aria-pressed={view === "timeline"} onClick={() => setView("timeline")} className={viewButtonClass}>
+            Timeline
+          </button>
+        </div>
       </div>
       <Card className="overflow-hidden">
         {children.isPending ? (
@@ -270,6 +300,8 @@ function ChildJobs({ job }: { job: JobJson }) {
           <div className="p-4">
             <ErrorState title="Could not load the child jobs" error={children.error} onRetry={() => void children.refetch()} />
           </div>
+        ) : view === "timeline" ? (
+          <JobTimeline job={job} childJobs={children.data.pages.flatMap((page) => page.jobs)} />
         ) : (
           <JobsTable caption={`Child jobs of job ${job.id}, in the order they were created`}>
             <JobRows jobs={children.data.pages.flatMap((page) => page.jobs)} />

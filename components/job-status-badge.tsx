@@ -12,7 +12,8 @@ const STATUS_STYLE: Record<JobStatus, string> = {
   terminated: "bg-rose-50 text-rose-800 ring-rose-300 dark:bg-rose-950 dark:text-rose-300 dark:ring-rose-800",
 };
 
-const DOT_STYLE: Record<JobStatus, string> = {
+/** The status as a solid colour (dots, timeline bars). */
+export const STATUS_FILL: Record<JobStatus, string> = {
   created: "bg-zinc-400",
   waiting: "bg-amber-500",
   processing: "bg-blue-500",
@@ -32,8 +33,8 @@ export function StatusDot({ status }: { status: JobStatus }) {
   const live = !isFinished(status);
   return (
     <span aria-hidden="true" className="relative inline-flex size-2">
-      {live && <span className={`absolute inline-flex size-full animate-ping rounded-full opacity-60 motion-reduce:hidden ${DOT_STYLE[status]}`} />}
-      <span className={`relative inline-flex size-2 rounded-full ${DOT_STYLE[status]}`} />
+      {live && <span className={`absolute inline-flex size-full animate-ping rounded-full opacity-60 motion-reduce:hidden ${STATUS_FILL[status]}`} />}
+      <span className={`relative inline-flex size-2 rounded-full ${STATUS_FILL[status]}`} />
     </span>
   );
 }

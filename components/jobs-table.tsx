@@ -3,32 +3,111 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Fragment, type MouseEvent, type ReactNode, useState } from "react";
+import { createContext, Fragment, type KeyboardEvent, type MouseEvent, type ReactNode, use, useState } from "react";
 import { ComponentLabel } from "@/components/component-label";
 import { formatCredits, formatDateTime, formatDuration, formatRelative, formatUtc, plural, processingSeconds } from "@/components/format";
 import { configurationLabel } from "@/components/job-labels";
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { Button, Skeleton, Spinner } from "@/components/ui";
-import { useNow } from "@/components/use-now";
+import { useHydrated, useNow } from "@/components/use-now";
+import { isKillable } from "@/lib/jobs/state";
 import type { JobJson } from "@/lib/schemas/jobs";
 import { childJobsQueryOptions } from "@/lib/queries/jobs";
 
 const COLUMNS = ["Status", "Component", "Configuration", "Created by", "Created", "Duration", "Credits"] as const;
-const COLUMN_COUNT = COLUMNS.length;
+
+/** Rows that can be picked for bulk actions: only jobs that can still be terminated get a checkbox. */
+export type RowSelection = {
+  isSelected: (id: string) => boolean;
+  toggle: (job: JobJson) => void;
+  header: { checked: boolean; indeterminate: boolean; disabled: boolean; onToggle: () => void };
+};
+const SelectionContext = createContext<RowSelection | null>(null);
+export const RowSelectionProvider = SelectionContext.Provider;
+
+function useColumnCount(): number {
+  return COLUMNS.length + (use(SelectionContext) ? 1 : 0);
+}
 
 // On phones each row becomes a card; explicit roles keep the table semantics when display changes.
 const rowClass =
   "group/row border-b border-zinc-100 last:border-b-0 dark:border-zinc-800 max-md:grid max-md:grid-cols-[1fr_auto] max-md:gap-x-3 max-md:gap-y-1.5 max-md:px-4 max-md:py-3";
 const cellClass = "px-3 py-2.5 align-middle md:first:pl-4 md:last:pr-4 max-md:p-0";
-const labelled = "max-md:before:mr-1 max-md:before:text-zinc-500 max-md:before:content-[attr(data-label)] dark:max-md:before:text-zinc-400";
+const labelled = "max-md:before:mr-1 max-md:before:text-zinc-600 max-md:before:content-[attr(data-label)] dark:max-md:before:text-zinc-400";
+
+/**
+ * Keys in the list, for people who read it without a mouse: ↑/↓ or j/k move between rows,
+ * Enter opens, → and ← expand and collapse children, x or Space selects, Home/End jump.
+ */
+function onRowsKeyDown(event: KeyboardEvent<HTMLTableSectionElement>) {
+  const target = event.target as HTMLElement;
+  if (target.closest("input:not([type=checkbox]), select, textarea") || event.altKey || event.ctrlKey || event.metaKey) return;
+  const row = target.closest<HTMLTableRowElement>("tr[data-job-id]");
+  if (!row) return;
+  const rows = [...event.currentTarget.querySelectorAll<HTMLTableRowElement>("tr[data-job-id]")];
+  const index = rows.indexOf(row);
+  const focusRow = (i: number) => rows[Math.max(0, Math.min(rows.length - 1, i))]?.focus();
+  const expander = row.querySelector<HTMLButtonElement>("button[aria-expanded]");
+  const onRow = target === row;
+  switch (event.key) {
+    case "ArrowDown":
+    case "j":
+      focusRow(index + 1);
+      break;
+    case "ArrowUp":
+    case "k":
+      focusRow(index - 1);
+      break;
+    case "Home":
+      focusRow(0);
+      break;
+    case "End":
+      focusRow(rows.length - 1);
+      break;
+    case "ArrowRight":
+      if (expander?.getAttribute("aria-expanded") === "false") expander.click();
+      break;
+    case "ArrowLeft":
+      if (expander?.getAttribute("aria-expanded") === "true") expander.click();
+      break;
+    case "Enter":
+      if (!onRow) return;
+      row.querySelector<HTMLAnchorElement>("a[href]")?.click();
+      break;
+    case "x":
+    case " ":
+      if (!onRow && event.key === " ") return;
+      row.querySelector<HTMLInputElement>("input[type=checkbox]")?.click();
+      break;
+    default:
+      return;
+  }
+  event.preventDefault();
+}
 
 export function JobsTable({ caption, children, busy }: { caption: string; children: ReactNode; busy?: boolean }) {
+  const selection = use(SelectionContext);
   return (
     <div className="overflow-x-auto">
       <table role="table" aria-busy={busy || undefined} className="w-full border-collapse text-left text-sm max-md:block">
         <caption className="sr-only">{caption}</caption>
         <thead role="rowgroup" className="max-md:sr-only">
           <tr role="row" className="border-b border-zinc-200 text-xs font-medium uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+            {selection && (
+              <th role="columnheader" scope="col" className="w-10 py-2.5 pl-4 pr-0">
+                <input
+                  type="checkbox"
+                  aria-label="Select all jobs shown that can be terminated"
+                  checked={selection.header.checked}
+                  disabled={selection.header.disabled}
+                  ref={(input) => {
+                    if (input) input.indeterminate = selection.header.indeterminate;
+                  }}
+                  onChange={selection.header.onToggle}
+                  className="size-4 rounded accent-indigo-600 disabled:opacity-40"
+                />
+              </th>
+            )}
             {COLUMNS.map((column) => (
               <th
                 key={column}
@@ -41,7 +120,7 @@ export function JobsTable({ caption, children, busy }: { caption: string; childr
             ))}
           </tr>
         </thead>
-        <tbody role="rowgroup" className="max-md:block">
+        <tbody role="rowgroup" className="max-md:block" onKeyDown={onRowsKeyDown}>
           {children}
         </tbody>
       </table>
@@ -50,21 +129,24 @@ export function JobsTable({ caption, children, busy }: { caption: string; childr
 }
 
 export function JobRows({ jobs, depth = 0 }: { jobs: readonly JobJson[]; depth?: number }) {
-  const now = useNow(15_000);
+  const clock = useNow(15_000);
+  // Rows may be rendered on the server; times relative to the browser's clock wait for it.
+  const now = useHydrated() ? clock : null;
   return jobs.map((job) => <JobRowGroup key={job.id} job={job} depth={depth} now={now} />);
 }
 
-function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: number }) {
+function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: number | null }) {
   const [expanded, setExpanded] = useState(false);
+  const selection = use(SelectionContext);
   const router = useRouter();
   const href = `/jobs/${job.id}`;
   const config = configurationLabel(job);
-  const seconds = processingSeconds(job, now);
+  const seconds = now === null && job.durationSeconds === null ? null : processingSeconds(job, now ?? 0);
   const isParent = job.childrenCount > 0;
 
   function openOnRowClick(event: MouseEvent<HTMLTableRowElement>) {
     // The link and the expander handle their own clicks; text selection is not a click.
-    if ((event.target as HTMLElement).closest("a, button") || window.getSelection()?.toString()) return;
+    if ((event.target as HTMLElement).closest("a, button, input, label") || window.getSelection()?.toString()) return;
     if (event.metaKey || event.ctrlKey) window.open(href, "_blank", "noopener");
     else router.push(href);
   }
@@ -73,11 +155,31 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
     <Fragment>
       <tr
         role="row"
+        tabIndex={-1}
         data-job-id={job.id}
         data-depth={depth}
+        aria-selected={selection ? selection.isSelected(job.id) : undefined}
         onClick={openOnRowClick}
-        className={`${rowClass} cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800/50 ${depth > 0 ? "bg-zinc-50/60 dark:bg-zinc-900/60" : ""}`}
+        className={`${rowClass} cursor-pointer outline-offset-[-2px] hover:bg-zinc-50 focus-visible:bg-indigo-50/60 aria-selected:bg-indigo-50/80 dark:hover:bg-zinc-800/50 dark:focus-visible:bg-indigo-950/40 dark:aria-selected:bg-indigo-950/50 ${depth > 0 ? "bg-zinc-50/60 dark:bg-zinc-900/60" : ""}`}
       >
+        {selection && (
+          <td role="cell" className={`${cellClass} w-10 pr-0 max-md:order-0 max-md:col-span-2`}>
+            {isKillable(job.status) ? (
+              <label className="inline-flex items-center gap-2 max-md:text-xs max-md:text-zinc-500">
+                <input
+                  type="checkbox"
+                  checked={selection.isSelected(job.id)}
+                  onChange={() => selection.toggle(job)}
+                  className="size-4 rounded accent-indigo-600"
+                  aria-label={`Select job ${job.id}`}
+                />
+                <span aria-hidden="true" className="md:hidden">
+                  Select
+                </span>
+              </label>
+            ) : null}
+          </td>
+        )}
         <td role="cell" className={`${cellClass} max-md:order-1`} style={{ paddingLeft: depth > 0 ? `${depth * 1.25 + 1}rem` : undefined }}>
           <span className="flex items-center gap-1.5">
             {isParent ? (
@@ -106,11 +208,13 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
         <td role="cell" className={`${cellClass} max-w-72 max-md:order-3 max-md:col-span-2`}>
           <Link
             href={href}
+            // A page of rows would prefetch a server render per visible job; the detail loads fast anyway.
+            prefetch={false}
             className={`block truncate font-medium text-zinc-900 hover:text-indigo-700 hover:underline dark:text-zinc-100 dark:hover:text-indigo-300 ${config.inline ? "italic" : ""}`}
           >
             {config.text}
           </Link>
-          <span className="block font-mono text-xs text-zinc-500 dark:text-zinc-400">
+          <span className="block font-mono text-xs text-zinc-600 dark:text-zinc-400">
             #{job.id}
             {isParent && <span className="font-sans"> · {plural(job.childrenCount, "child", "children")}</span>}
           </span>
@@ -119,8 +223,8 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
           {job.token.description}
         </td>
         <td role="cell" className={`${cellClass} whitespace-nowrap text-zinc-700 dark:text-zinc-300 max-md:order-2 max-md:text-right max-md:text-xs`}>
-          <time dateTime={job.createdTime} title={`${formatDateTime(job.createdTime)} local · ${formatUtc(job.createdTime)}`}>
-            {formatRelative(job.createdTime, now)}
+          <time dateTime={job.createdTime} title={now === null ? formatUtc(job.createdTime) : `${formatDateTime(job.createdTime)} local · ${formatUtc(job.createdTime)}`}>
+            {now === null ? formatUtc(job.createdTime).slice(0, 16) : formatRelative(job.createdTime, now)}
           </time>
         </td>
         <td role="cell" data-label="Duration " className={`${cellClass} ${labelled} whitespace-nowrap text-right tabular-nums text-zinc-700 dark:text-zinc-300 max-md:order-6 max-md:text-left max-md:text-xs`}>
@@ -143,12 +247,13 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
 
 function ChildRows({ parentRunId, parentId, depth }: { parentRunId: string; parentId: string; depth: number }) {
   const children = useInfiniteQuery(childJobsQueryOptions(parentRunId));
+  const columnCount = useColumnCount();
   const indent = { paddingLeft: `${depth * 1.25 + 1}rem` };
 
   if (children.isPending) {
     return (
       <tr role="row" className={rowClass}>
-        <td role="cell" colSpan={COLUMN_COUNT} className={`${cellClass} max-md:col-span-2`} style={indent}>
+        <td role="cell" colSpan={columnCount} className={`${cellClass} max-md:col-span-2`} style={indent}>
           <span className="sr-only" role="status">
             Loading child jobs of job {parentId}
           </span>
@@ -160,7 +265,7 @@ function ChildRows({ parentRunId, parentId, depth }: { parentRunId: string; pare
   if (children.isError) {
     return (
       <tr role="row" className={rowClass}>
-        <td role="cell" colSpan={COLUMN_COUNT} className={`${cellClass} max-md:col-span-2`} style={indent}>
+        <td role="cell" colSpan={columnCount} className={`${cellClass} max-md:col-span-2`} style={indent}>
           <span role="alert" className="flex flex-wrap items-center gap-3 text-red-700 dark:text-red-300">
             Could not load the child jobs: {children.error.message}
             <Button size="sm" onClick={() => void children.refetch()}>
@@ -176,7 +281,7 @@ function ChildRows({ parentRunId, parentId, depth }: { parentRunId: string; pare
       <JobRows jobs={children.data.pages.flatMap((page) => page.jobs)} depth={depth} />
       {children.hasNextPage && (
         <tr role="row" className={rowClass}>
-          <td role="cell" colSpan={COLUMN_COUNT} className={`${cellClass} max-md:col-span-2`} style={indent}>
+          <td role="cell" colSpan={columnCount} className={`${cellClass} max-md:col-span-2`} style={indent}>
             <Button size="sm" onClick={() => void children.fetchNextPage()} disabled={children.isFetchingNextPage}>
               {children.isFetchingNextPage && <Spinner />}
               Load more child jobs of job {parentId}
@@ -189,8 +294,10 @@ function ChildRows({ parentRunId, parentId, depth }: { parentRunId: string; pare
 }
 
 export function JobRowsSkeleton({ rows = 8 }: { rows?: number }) {
+  const withSelection = useColumnCount() > COLUMNS.length;
   return Array.from({ length: rows }, (_, i) => (
     <tr key={i} role="row" className={rowClass} aria-hidden="true">
+      {withSelection && <td role="cell" className={`${cellClass} w-10 max-md:hidden`} />}
       {COLUMNS.map((column) => (
         <td key={column} role="cell" className={`${cellClass} max-md:col-span-2`}>
           <Skeleton className={column === "Configuration" ? "h-4 w-40" : "h-4 w-20"} />

@@ -83,7 +83,7 @@ export function SignInForm({ next }: { next: string }) {
           </Button>
         </form>
 
-        <div className="my-6 flex items-center gap-3 text-xs uppercase tracking-wide text-zinc-400 dark:text-zinc-500" aria-hidden="true">
+        <div className="my-6 flex items-center gap-3 text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400" aria-hidden="true">
           <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
           or
           <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />

@@ -1,19 +1,17 @@
 "use client";
 
-import { useId, useRef } from "react";
+import { useId, useRef, useState } from "react";
 import { plural } from "@/components/format";
 import { configurationLabel } from "@/components/job-labels";
+import { Modal, ModalFooter } from "@/components/modal";
 import { Button, Spinner } from "@/components/ui";
 import { useComponentInfo } from "@/components/use-component-catalog";
 import { isFinished } from "@/lib/jobs/state";
 import type { JobJson } from "@/lib/schemas/jobs";
 
-/**
- * Terminate, behind a confirm dialog. The native <dialog> gives a modal that traps focus,
- * closes on Escape and leaves the page inert; "Keep it running" is focused first so Enter is safe.
- */
+/** Terminate, behind a confirm dialog; "Keep it running" is focused first so Enter is safe. */
 export function TerminateJobButton({ job, pending, onConfirm }: { job: JobJson; pending: boolean; onConfirm: () => void }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
   const triggerRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -21,26 +19,19 @@ export function TerminateJobButton({ job, pending, onConfirm }: { job: JobJson; 
   const component = useComponentInfo(job.component);
   const unfinishedDescendants = job.subtree.unfinished - (isFinished(job.status) ? 0 : 1);
 
-  function close() {
-    dialogRef.current?.close();
-  }
-
   return (
     <>
-      <Button ref={triggerRef} variant="danger" onClick={() => dialogRef.current?.showModal()} disabled={pending}>
+      <Button ref={triggerRef} variant="danger" onClick={() => setOpen(true)} disabled={pending}>
         {pending ? <Spinner /> : <StopIcon />}
         Terminate job
       </Button>
-      <dialog
-        ref={dialogRef}
-        aria-labelledby={titleId}
-        aria-describedby={descriptionId}
-        onClose={() => triggerRef.current?.focus()}
-        onClick={(e) => {
-          // A click on the backdrop lands on the dialog element itself.
-          if (e.target === dialogRef.current) close();
-        }}
-        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+      <Modal
+        open={open}
+        onClose={() => setOpen(false)}
+        labelledBy={titleId}
+        describedBy={descriptionId}
+        returnFocus={triggerRef}
+        className="w-[min(28rem,calc(100vw-2rem))]"
       >
         <div className="p-6">
           <h2 id={titleId} className="text-lg font-semibold">
@@ -62,26 +53,26 @@ export function TerminateJobButton({ job, pending, onConfirm }: { job: JobJson; 
             </p>
           </div>
         </div>
-        <form method="dialog" className="flex flex-col-reverse gap-2 rounded-b-xl bg-zinc-50 px-6 py-4 dark:bg-zinc-950/60 sm:flex-row sm:justify-end">
+        <ModalFooter>
           <Button type="submit" autoFocus>
             Keep it running
           </Button>
           <Button
             variant="danger"
             onClick={() => {
-              close();
+              setOpen(false);
               onConfirm();
             }}
           >
             Terminate job {job.id}
           </Button>
-        </form>
-      </dialog>
+        </ModalFooter>
+      </Modal>
     </>
   );
 }
 
-function StopIcon() {
+export function StopIcon() {
   return (
     <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="currentColor">
       <rect x="4" y="4" width="8" height="8" rx="1" />

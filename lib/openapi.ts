@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { componentSchema, configurationRowSchema, configurationSchema, createConfigurationSchema, createRowSchema, updateConfigurationSchema, updateRowSchema } from "@/lib/schemas/configurations";
 import { createEventSchema, eventSchema, listEventsSchema } from "@/lib/schemas/events";
+import { countJobsSchema, jobCountsSchema } from "@/lib/schemas/job-counts";
 import { createJobSchema, jobSchema, searchJobsSchema } from "@/lib/schemas/jobs";
 import { harperJobSchema, operationSchema, startedJobSchema } from "@/lib/schemas/operations";
 import { bucketSchema, createBucketSchema, createTableAsyncSchema, deleteRowsSchema, fileSchema, importAsyncSchema, listFilesSchema, listStorageJobsSchema, listTablesSchema, previewJsonSchema, previewSchema, storageJobSchema, tableSchema, uploadFileQuerySchema } from "@/lib/schemas/storage";
@@ -123,6 +124,15 @@ export function openApiDocument(serverUrl: string) {
             },
             ...errors(401, 422),
           },
+        },
+      },
+      "/search/jobs/counts": {
+        get: {
+          operationId: "countJobs",
+          summary: "How many jobs match, per status and per dashboard tab",
+          description: "Takes the filters of `GET /search/jobs` (no paging or sorting) and counts the jobs they select.",
+          parameters: queryParameters(countJobsSchema),
+          responses: { ...ok("Counts", toSchema(jobCountsSchema, "output")), ...errors(401, 422) },
         },
       },
       "/v2/storage/events": {

@@ -1,21 +1,22 @@
-import { infiniteQueryOptions, queryOptions, type QueryClient } from "@tanstack/react-query";
+import { queryOptions, type QueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import type { EventType } from "@/lib/events/types";
 import { type EventJson, eventSchema } from "@/lib/schemas/events";
 import { apiFetch } from "@/lib/queries/api-fetch";
 import { backgroundPolling, eventPollInterval } from "@/lib/queries/polling";
 
+/** Events on one page of a log; a job with 100,000 events is read a page at a time. */
 export const EVENTS_PAGE_SIZE = 100;
-const LIVE_PAGE_SIZE = 200;
+/** The API's largest page, for downloads. */
+const DOWNLOAD_PAGE_SIZE = 1000;
 
 export type EventLogFilters = { runId: string; includeChildren: boolean; types: EventType[]; q: string };
 
 export const eventKeys = {
   all: ["events"] as const,
   log: (filters: EventLogFilters) => [...eventKeys.all, filters] as const,
-  older: (filters: EventLogFilters) => [...eventKeys.log(filters), "older"] as const,
-  // Keyed by the newest event the older pages start at, so live events never overlap them.
-  live: (filters: EventLogFilters, anchorId: string) => [...eventKeys.log(filters), "live", anchorId] as const,
+  // `null`: the newest page, the only one that changes (and is polled while the job is live).
+  page: (filters: EventLogFilters, maxId: string | null) => [...eventKeys.log(filters), "page", maxId ?? "newest"] as const,
 };
 
 const eventListSchema = z.array(eventSchema);
@@ -36,47 +37,46 @@ function listEvents(filters: EventLogFilters, page: { sinceId?: string; maxId?: 
   }).then((r) => r.data);
 }
 
-const previousId = (id: string) => (BigInt(id) - BigInt(1)).toString();
+/** The id just below `id`: the maxId of the page after one that ends at `id`. */
+export const olderThan = (id: string) => (BigInt(id) - BigInt(1)).toString();
 
-/** The log from its newest event backwards, one page per "Load older" (maxId paging). Events never change. */
-export function olderEventsQueryOptions(filters: EventLogFilters) {
-  return infiniteQueryOptions({
-    queryKey: eventKeys.older(filters),
-    queryFn: ({ pageParam, signal }) =>
-      listEvents(filters, { maxId: pageParam ?? undefined, limit: EVENTS_PAGE_SIZE }, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (lastPage) => {
-      const oldest = lastPage.at(-1);
-      return lastPage.length < EVENTS_PAGE_SIZE || !oldest ? null : previousId(oldest.id);
+/**
+ * One page of a log, newest first, ending at `maxId` (null: the newest events). Older pages never
+ * change. The newest page is polled while the job is live, and each poll asks only for events
+ * newer than the newest one held (sinceId), so an idle log costs an empty answer.
+ */
+export function eventPageQueryOptions(filters: EventLogFilters, maxId: string | null, live: boolean) {
+  const queryKey = eventKeys.page(filters, maxId);
+  return queryOptions({
+    queryKey,
+    queryFn: async ({ signal, client }: { signal: AbortSignal; client: QueryClient }): Promise<EventJson[]> => {
+      if (maxId !== null) return listEvents(filters, { maxId, limit: EVENTS_PAGE_SIZE }, signal);
+      const held = client.getQueryData<EventJson[]>(queryKey);
+      if (!held?.[0]) return listEvents(filters, { limit: EVENTS_PAGE_SIZE }, signal);
+      const fresh = await listEvents(filters, { sinceId: held[0].id, limit: EVENTS_PAGE_SIZE }, signal);
+      // A burst larger than a page: the newest page is simply the newest events again.
+      if (fresh.length >= EVENTS_PAGE_SIZE) return fresh;
+      return fresh.length === 0 ? held : [...fresh, ...held].slice(0, EVENTS_PAGE_SIZE);
     },
-    staleTime: Infinity,
+    staleTime: maxId === null ? 0 : Infinity,
+    refetchInterval: maxId === null ? eventPollInterval(live) : false,
+    ...backgroundPolling,
   });
 }
 
 /**
- * Events newer than `anchorId`, polled with sinceId while the job is live. Each poll asks only for
- * what is newer than the newest event already held, and walks back (maxId) when a burst is larger
- * than one page, so the log has no gaps.
+ * Every event the filters select, newest first, a thousand per request: for downloading a log
+ * as a file. Reports progress after each page; stops when `signal` aborts.
  */
-export function liveEventsQueryOptions(filters: EventLogFilters, anchorId: string, live: boolean) {
-  const queryKey = eventKeys.live(filters, anchorId);
-  return queryOptions({
-    queryKey,
-    queryFn: async ({ signal, client }: { signal: AbortSignal; client: QueryClient }): Promise<EventJson[]> => {
-      const held = client.getQueryData<EventJson[]>(queryKey) ?? [];
-      const sinceId = held[0]?.id ?? anchorId;
-      const fresh: EventJson[] = [];
-      let maxId: string | undefined;
-      for (;;) {
-        const page = await listEvents(filters, { sinceId, maxId, limit: LIVE_PAGE_SIZE }, signal);
-        fresh.push(...page);
-        const oldest = page.at(-1);
-        if (page.length < LIVE_PAGE_SIZE || !oldest) break;
-        maxId = previousId(oldest.id);
-      }
-      return fresh.length === 0 ? held : [...fresh, ...held];
-    },
-    refetchInterval: eventPollInterval(live),
-    ...backgroundPolling,
-  });
+export async function fetchAllEvents(filters: EventLogFilters, signal: AbortSignal, onProgress: (count: number) => void): Promise<EventJson[]> {
+  const all: EventJson[] = [];
+  let maxId: string | undefined;
+  for (;;) {
+    const page = await listEvents(filters, { maxId, limit: DOWNLOAD_PAGE_SIZE }, signal);
+    all.push(...page);
+    onProgress(all.length);
+    const oldest = page.at(-1);
+    if (page.length < DOWNLOAD_PAGE_SIZE || !oldest) return all;
+    maxId = olderThan(oldest.id);
+  }
 }

@@ -1,11 +1,12 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
-import { type JobsFilters, jobsFiltersToApi } from "@/lib/schemas/filters";
+import type { JobStatus } from "@/lib/jobs/state";
+import { type JobsFilters, jobsFiltersToApi, withoutStatusFilters } from "@/lib/schemas/filters";
+import { jobCountsSchema } from "@/lib/schemas/job-counts";
 import { type JobJson, jobSchema } from "@/lib/schemas/jobs";
 import { apiFetch } from "@/lib/queries/api-fetch";
-import { backgroundPolling, FAST_POLL_MS, isJobLive, pollIntervalFor, SLOW_POLL_MS } from "@/lib/queries/polling";
+import { backgroundPolling, countsPollInterval, FAST_POLL_MS, isJobLive, listPollInterval, pollIntervalFor, SLOW_POLL_MS } from "@/lib/queries/polling";
 
-export const JOBS_PAGE_SIZE = 50;
 export const CHILD_JOBS_PAGE_SIZE = 100;
 
 export type JobsPage = { jobs: JobJson[]; nextCursor: string | null };
@@ -14,6 +15,7 @@ export const jobKeys = {
   all: ["jobs"] as const,
   lists: () => [...jobKeys.all, "list"] as const,
   list: (filters: JobsFilters) => [...jobKeys.lists(), "search", filters] as const,
+  counts: (params: Record<string, unknown>) => [...jobKeys.all, "counts", params] as const,
   children: (parentRunId: string) => [...jobKeys.lists(), "children", parentRunId] as const,
   details: () => [...jobKeys.all, "detail"] as const,
   detail: (id: string) => [...jobKeys.details(), id] as const,
@@ -32,14 +34,46 @@ export function jobListQueryOptions(filters: JobsFilters) {
     queryKey: jobKeys.list(filters),
     queryFn: ({ pageParam, signal }) =>
       searchJobs(
-        { ...jobsFiltersToApi(filters), sortBy: "id", sortOrder: "desc", limit: String(JOBS_PAGE_SIZE), cursor: pageParam ?? undefined },
+        { ...jobsFiltersToApi(filters), sortBy: "id", sortOrder: "desc", limit: String(filters.limit), cursor: pageParam ?? undefined },
         signal,
       ),
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => lastPage.nextCursor,
-    refetchInterval: (query) => pollIntervalFor(query.state.data?.pages.flatMap((page) => page.jobs)),
+    refetchInterval: (query) => listPollInterval(query.state.data?.pages),
     ...backgroundPolling,
   });
+}
+
+/** How many jobs each status tab holds under the other filters (GET /search/jobs/counts). */
+export function jobCountsQueryOptions(filters: JobsFilters) {
+  const params = jobsFiltersToApi(withoutStatusFilters(filters));
+  return queryOptions({
+    queryKey: jobKeys.counts(params),
+    queryFn: async ({ signal }) => (await apiFetch("/api/search/jobs/counts", { schema: jobCountsSchema, params, signal })).data,
+    refetchInterval: (query) => countsPollInterval(query.state.data),
+    ...backgroundPolling,
+  });
+}
+
+/** At most this many jobs are terminated by one "terminate everything matching". */
+export const BULK_KILL_LIMIT = 2_000;
+const BULK_PAGE = 500;
+
+/**
+ * The jobs matching `filters` that are in one of `statuses`, oldest first (parents before their
+ * children), up to `limit`: what "terminate everything matching" is about to stop.
+ */
+export async function findMatchingJobs(filters: JobsFilters, statuses: readonly JobStatus[], signal?: AbortSignal, limit = BULK_KILL_LIMIT) {
+  const found: JobJson[] = [];
+  let cursor: string | null = null;
+  const params = { ...jobsFiltersToApi({ ...filters, notStatus: [] }), status: statuses };
+  if (statuses.length === 0) return { jobs: found, more: false };
+  do {
+    const page: JobsPage = await searchJobs({ ...params, sortBy: "id", sortOrder: "asc", limit: String(BULK_PAGE), cursor: cursor ?? undefined }, signal ?? new AbortController().signal);
+    found.push(...page.jobs);
+    cursor = page.nextCursor;
+  } while (cursor && found.length < limit);
+  return { jobs: found.slice(0, limit), more: cursor !== null || found.length > limit };
 }
 
 /** A job's direct children, oldest first, so phases and tasks read in the order they ran. */

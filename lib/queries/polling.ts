@@ -23,6 +23,21 @@ export function pollIntervalFor(jobs: readonly Pick<JobJson, "status" | "subtree
   return pollInterval(jobs?.some(isJobLive) ?? false);
 }
 
+/** Pages of a list kept live; reading deeper into the history, the list stops polling fast. */
+export const LIVE_LIST_PAGES = 4;
+
+/** The jobs list: as pollIntervalFor, but slow once the reader has paged deep into the history. */
+export function listPollInterval(pages: readonly { jobs: readonly Pick<JobJson, "status" | "subtree">[] }[] | undefined): number {
+  if (pages && pages.length > LIVE_LIST_PAGES) return SLOW_POLL_MS;
+  return pollIntervalFor(pages?.flatMap((page) => page.jobs));
+}
+
+/** Tab counts: counting is heavier than a page of rows, so ≈5 s while anything is unfinished. */
+export const COUNTS_POLL_MS = 5_000;
+export function countsPollInterval(counts: { total: number; groups: { running: number; waiting: number } } | undefined): number {
+  return counts && counts.groups.running + counts.groups.waiting > 0 ? COUNTS_POLL_MS : SLOW_POLL_MS;
+}
+
 /** Event logs only poll while their job is live; a finished job's log never grows. */
 export function eventPollInterval(live: boolean): number | false {
   return live ? FAST_POLL_MS : false;
