@@ -159,8 +159,9 @@ describe("execution engine", () => {
     await killJob({ db: db(), projectId: project.id, id: job.id.toString(), killedBy: "alice@example.com" });
     const done = await finished(job.id);
     expect(done).toMatchObject({ status: "terminated", desiredStatus: "terminating" });
-    const last = await db().jobEvent.findFirst({ where: { runId: job.runId, event: "job.finished" } });
-    expect(last?.message).toMatch(/terminated \(requested by alice@example\.com\)/);
+    // The event follows the status change.
+    const last = await waitFor("the finished event", () => db().jobEvent.findFirst({ where: { runId: job.runId, event: "job.finished" } }));
+    expect(last.message).toMatch(/terminated \(requested by alice@example\.com\)/);
   });
 
   it("terminates a running orchestration and everything under it", async () => {
