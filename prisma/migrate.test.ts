@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminUrl, createDatabase, postgresAnswers } from "../test/postgres";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const migrationsDir = path.join(root, "prisma", "migrations");
@@ -170,47 +171,21 @@ describe("migrate deploy on a fresh PGlite folder", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-const adminUrl = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
-const shownAdminUrl = adminUrl.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
-
-async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const shownAdminUrl = adminUrl().replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 
 const postgresUp = await postgresAnswers();
 if (!postgresUp) console.warn(`SKIPPED: PostgreSQL does not answer at ${shownAdminUrl}; the PostgreSQL migrate tests did not run. Set TEST_DATABASE_URL to an admin URL to run them.`);
 
 describe.skipIf(!postgresUp)(`migrate deploy on a fresh PostgreSQL database at ${shownAdminUrl}${postgresUp ? "" : " (SKIPPED: PostgreSQL does not answer)"}`, () => {
-  const database = `jobdeck_migrate_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const databaseUrl = url.toString();
+  let database: Awaited<ReturnType<typeof createDatabase>>;
+  let databaseUrl = "";
 
   beforeAll(async () => {
-    await adminQuery(`CREATE DATABASE "${database}"`);
+    database = await createDatabase(adminUrl(), "jobdeck_migrate_test_");
+    databaseUrl = database.url;
   });
   afterAll(async () => {
-    await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => adminQuery(`DROP DATABASE IF EXISTS "${database}"`));
+    await database?.drop();
   });
 
   const env = () => ({ ...process.env, DATABASE_URL: databaseUrl });
