@@ -19,6 +19,7 @@ function signInUrl(pathname: string): string {
 const NAV = [
   { href: "/jobs", label: "Jobs" },
   { href: "/storage", label: "Storage" },
+  { href: "/api-docs", label: "API" },
 ];
 
 export function AppShell({ children }: { children: ReactNode }) {
