@@ -52,7 +52,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
-        <div className="mx-auto flex h-14 max-w-screen-2xl items-center gap-4 px-4 sm:px-6">
+        <div className="mx-auto flex h-14 max-w-screen-2xl items-center gap-2 px-3 sm:gap-4 sm:px-6">
           <Link href="/jobs" className="rounded-md text-zinc-900 dark:text-zinc-50">
             <Logo />
           </Link>
@@ -62,7 +62,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                 key={item.href}
                 href={item.href}
                 aria-current={pathname.startsWith(item.href) ? "page" : undefined}
-                className="rounded-md px-2.5 py-1.5 font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 dark:aria-[current=page]:bg-indigo-950 dark:aria-[current=page]:text-indigo-300"
+                className="rounded-md px-2 py-1.5 font-medium text-zinc-600 sm:px-2.5 hover:bg-zinc-100 hover:text-zinc-900 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 dark:aria-[current=page]:bg-indigo-950 dark:aria-[current=page]:text-indigo-300"
               >
                 {item.label}
               </Link>
@@ -71,7 +71,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <div className="ml-auto flex min-w-0 items-center gap-3">
             {session.data ? (
               <>
-                <div className="min-w-0 text-right text-xs leading-tight">
+                <div className="hidden min-w-0 text-right text-xs leading-tight sm:block">
                   <p className="truncate font-medium text-zinc-900 dark:text-zinc-100" data-testid="project-name">
                     {session.data.project.name}
                   </p>

@@ -5,14 +5,14 @@ import { ApiRequestError } from "@/lib/queries/storage";
 export function QueryState({ error, loading, what }: { error: unknown; loading: boolean; what: string }) {
   if (error instanceof ApiRequestError && error.status === 401) {
     return (
-      <p className="rounded-lg border border-slate-200 bg-white p-6 text-sm text-slate-600">
-        Sign in to see Storage. <Link href="/sign-in" className="font-medium text-sky-700 hover:underline">Sign in</Link>
+      <p className="rounded-lg border border-zinc-200 dark:border-zinc-800 bg-white dark:bg-zinc-900 p-6 text-sm text-zinc-600 dark:text-zinc-400">
+        Sign in to see Storage. <Link href="/sign-in" className="font-medium text-indigo-700 dark:text-indigo-300 hover:underline">Sign in</Link>
       </p>
     );
   }
   if (error) {
-    return <p role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">Could not load {what}: {(error as Error).message}</p>;
+    return <p role="alert" className="rounded-lg border border-red-200 dark:border-red-900 bg-red-50 dark:bg-red-950/50 p-4 text-sm text-red-800 dark:text-red-200">Could not load {what}: {(error as Error).message}</p>;
   }
-  if (loading) return <p className="p-4 text-sm text-slate-500">Loading {what}…</p>;
+  if (loading) return <p className="p-4 text-sm text-zinc-500 dark:text-zinc-400">Loading {what}…</p>;
   return null;
 }

@@ -20,17 +20,17 @@ export function jobFileId(job: StorageJobJson): string | null {
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="flex flex-col gap-0.5 py-2 sm:flex-row sm:justify-between sm:gap-4">
-      <dt className="text-sm font-medium text-slate-600">{label}</dt>
-      <dd className="text-sm text-slate-900 sm:text-right">{children}</dd>
+      <dt className="text-sm font-medium text-zinc-600 dark:text-zinc-400">{label}</dt>
+      <dd className="text-sm text-zinc-900 dark:text-zinc-100 sm:text-right">{children}</dd>
     </div>
   );
 }
 
 function JsonBlock({ title, value }: { title: string; value: unknown }) {
   return (
-    <section className="rounded-lg border border-slate-200 bg-white">
-      <h2 className="border-b border-slate-200 px-4 py-2 text-sm font-semibold text-slate-700">{title}</h2>
-      <pre className="overflow-x-auto p-4 font-mono text-xs leading-relaxed text-slate-800">{JSON.stringify(value, null, 2)}</pre>
+    <section className="rounded-lg border border-zinc-200 dark:border-zinc-800 bg-white dark:bg-zinc-900">
+      <h2 className="border-b border-zinc-200 dark:border-zinc-800 px-4 py-2 text-sm font-semibold text-zinc-700 dark:text-zinc-300">{title}</h2>
+      <pre className="overflow-x-auto p-4 font-mono text-xs leading-relaxed text-zinc-800 dark:text-zinc-200">{JSON.stringify(value, null, 2)}</pre>
     </section>
   );
 }
@@ -43,18 +43,18 @@ export function StorageJobDetail({ id }: { id: string }) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
-        <Link href="/storage/jobs" className="text-sm text-sky-700 hover:underline">← All Storage jobs</Link>
+        <Link href="/storage/jobs" className="text-sm text-indigo-700 dark:text-indigo-300 hover:underline">← All Storage jobs</Link>
         <h1 className="text-xl font-semibold">Storage job {job.id}</h1>
         <StorageJobStatusBadge status={job.status} />
       </div>
       {job.error && (
-        <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900">
+        <div role="alert" className="rounded-lg border border-red-200 dark:border-red-900 bg-red-50 dark:bg-red-950/50 p-4 text-sm text-red-900 dark:text-red-100">
           <p className="font-semibold">{job.error.code}</p>
           <p className="mt-1 whitespace-pre-wrap break-words">{job.error.message}</p>
         </div>
       )}
-      <section className="rounded-lg border border-slate-200 bg-white px-4">
-        <dl className="divide-y divide-slate-100">
+      <section className="rounded-lg border border-zinc-200 dark:border-zinc-800 bg-white dark:bg-zinc-900 px-4">
+        <dl className="divide-y divide-zinc-100 dark:divide-zinc-800">
           <Row label="Created time">{formatTime(job.createdTime)}</Row>
           <Row label="Status"><StorageJobStatusBadge status={job.status} /></Row>
           <Row label="Start time">{formatTime(job.startTime)}</Row>
@@ -62,11 +62,11 @@ export function StorageJobDetail({ id }: { id: string }) {
           <Row label="Duration">{formatDuration(job.durationSeconds)}</Row>
           <Row label="Data transfer">{formatBytes(job.metrics.inBytes + job.metrics.outBytes)}</Row>
           <Row label="Operation">{job.operationName}</Row>
-          <Row label="Table ID">{job.tableId ? <Link href={tableHref(job.tableId)} className="break-all text-sky-700 hover:underline">{job.tableId}</Link> : "—"}</Row>
+          <Row label="Table ID">{job.tableId ? <Link href={tableHref(job.tableId)} className="break-all text-indigo-700 dark:text-indigo-300 hover:underline">{job.tableId}</Link> : "—"}</Row>
           <Row label="Run ID">{job.runId ?? "—"}</Row>
           <Row label="File ID">
             {fileId ? (
-              <Link href={`/storage/files?fileId=${fileId}`} className="font-mono text-sky-700 hover:underline" data-testid="job-file-link">{fileId}</Link>
+              <Link href={`/storage/files?fileId=${fileId}`} className="font-mono text-indigo-700 dark:text-indigo-300 hover:underline" data-testid="job-file-link">{fileId}</Link>
             ) : (
               "—"
             )}

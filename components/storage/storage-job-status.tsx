@@ -1,10 +1,10 @@
 import type { StorageJobStatus } from "@/lib/storage/jobs/state";
 
 const STYLES: Record<StorageJobStatus, string> = {
-  waiting: "bg-slate-100 text-slate-700 ring-slate-300",
-  processing: "bg-amber-50 text-amber-800 ring-amber-300",
-  success: "bg-emerald-50 text-emerald-800 ring-emerald-300",
-  error: "bg-red-50 text-red-800 ring-red-300",
+  waiting: "bg-zinc-100 dark:bg-zinc-800 text-zinc-700 dark:text-zinc-300 ring-zinc-300 dark:ring-zinc-700",
+  processing: "bg-amber-50 dark:bg-amber-950/50 text-amber-800 dark:text-amber-200 ring-amber-300",
+  success: "bg-emerald-50 dark:bg-emerald-950/50 text-emerald-800 dark:text-emerald-200 ring-emerald-300",
+  error: "bg-red-50 dark:bg-red-950/50 text-red-800 dark:text-red-200 ring-red-300",
 };
 
 const LABELS: Record<StorageJobStatus, string> = { waiting: "Waiting", processing: "Processing", success: "Success", error: "Error" };

@@ -7,11 +7,11 @@ export const tableHref = (tableId: string) => `/storage/tables?table=${encodeURI
 
 /** Storage jobs as rows: ID, operation, table, status, duration, data transfer, created, creator. */
 export function StorageJobsTable({ jobs, showTable = true }: { jobs: StorageJobJson[]; showTable?: boolean }) {
-  if (jobs.length === 0) return <p className="p-6 text-center text-sm text-slate-500">No Storage jobs yet.</p>;
+  if (jobs.length === 0) return <p className="p-6 text-center text-sm text-zinc-500 dark:text-zinc-400">No Storage jobs yet.</p>;
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+        <thead className="border-b border-zinc-200 dark:border-zinc-800 text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
           <tr>
             <th className="px-3 py-2 font-medium">ID</th>
             <th className="px-3 py-2 font-medium">Operation</th>
@@ -23,19 +23,19 @@ export function StorageJobsTable({ jobs, showTable = true }: { jobs: StorageJobJ
             <th className="hidden px-3 py-2 font-medium lg:table-cell">Creator</th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
           {jobs.map((job) => (
-            <tr key={job.id} data-job-id={job.id} className="hover:bg-slate-50">
+            <tr key={job.id} data-job-id={job.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/60">
               <td className="px-3 py-2 font-mono text-xs">
-                <Link href={`/storage/jobs/${job.id}`} className="text-sky-700 hover:underline">{job.id}</Link>
+                <Link href={`/storage/jobs/${job.id}`} className="text-indigo-700 dark:text-indigo-300 hover:underline">{job.id}</Link>
               </td>
               <td className="px-3 py-2">
                 {job.operationName}
-                {showTable && job.tableId && <span className="block max-w-[10rem] truncate text-xs text-slate-500 md:hidden">{job.tableId}</span>}
+                {showTable && job.tableId && <span className="block max-w-[10rem] truncate text-xs text-zinc-500 dark:text-zinc-400 md:hidden">{job.tableId}</span>}
               </td>
               {showTable && (
                 <td className="hidden max-w-xs truncate px-3 py-2 md:table-cell">
-                  {job.tableId ? <Link href={tableHref(job.tableId)} className="text-sky-700 hover:underline">{job.tableId}</Link> : <span className="text-slate-400">—</span>}
+                  {job.tableId ? <Link href={tableHref(job.tableId)} className="text-indigo-700 dark:text-indigo-300 hover:underline">{job.tableId}</Link> : <span className="text-zinc-400 dark:text-zinc-500">—</span>}
                 </td>
               )}
               <td className="px-3 py-2"><StorageJobStatusBadge status={job.status} /></td>

@@ -8,7 +8,7 @@ import { StorageJobsTable } from "@/components/storage/storage-jobs-table";
 export function StorageJobsView() {
   const jobs = useQuery(storageJobsQuery({}));
   return (
-    <section className="rounded-lg border border-slate-200 bg-white">
+    <section className="rounded-lg border border-zinc-200 dark:border-zinc-800 bg-white dark:bg-zinc-900">
       {jobs.data ? <StorageJobsTable jobs={jobs.data} /> : <QueryState error={jobs.error} loading={jobs.isPending} what="Storage jobs" />}
     </section>
   );

@@ -22,18 +22,18 @@ export function TableActions({ tableId }: { tableId: string }) {
   });
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <button type="button" onClick={() => mutation.mutate("export")} disabled={mutation.isPending} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-50">
+      <button type="button" onClick={() => mutation.mutate("export")} disabled={mutation.isPending} className="rounded border border-zinc-300 dark:border-zinc-700 bg-white dark:bg-zinc-900 px-3 py-1.5 text-sm hover:bg-zinc-50 dark:hover:bg-zinc-800/60 disabled:opacity-50">
         Export to file
       </button>
-      <button type="button" onClick={() => mutation.mutate("snapshot")} disabled={mutation.isPending} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-50">
+      <button type="button" onClick={() => mutation.mutate("snapshot")} disabled={mutation.isPending} className="rounded border border-zinc-300 dark:border-zinc-700 bg-white dark:bg-zinc-900 px-3 py-1.5 text-sm hover:bg-zinc-50 dark:hover:bg-zinc-800/60 disabled:opacity-50">
         Create snapshot
       </button>
       {mutation.data && (
-        <span className="text-sm text-slate-600">
-          Started <Link href={`/storage/jobs/${mutation.data.id}`} className="text-sky-700 hover:underline">job {mutation.data.id}</Link>
+        <span className="text-sm text-zinc-600 dark:text-zinc-400">
+          Started <Link href={`/storage/jobs/${mutation.data.id}`} className="text-indigo-700 dark:text-indigo-300 hover:underline">job {mutation.data.id}</Link>
         </span>
       )}
-      {mutation.error && <span role="alert" className="text-sm text-red-700">{mutation.error.message}</span>}
+      {mutation.error && <span role="alert" className="text-sm text-red-700 dark:text-red-300">{mutation.error.message}</span>}
     </div>
   );
 }

@@ -16,29 +16,29 @@ export function TablesView({ selected }: { selected?: string }) {
   for (const table of tables.data ?? []) byBucket.set(table.bucket.id, [...(byBucket.get(table.bucket.id) ?? []), table]);
   return (
     <div className="grid gap-4 md:grid-cols-[16rem_minmax(0,1fr)]">
-      <aside className="rounded-lg border border-slate-200 bg-white p-2" aria-label="Buckets and tables">
+      <aside className="rounded-lg border border-zinc-200 dark:border-zinc-800 bg-white dark:bg-zinc-900 p-2" aria-label="Buckets and tables">
         {buckets.data && tables.data ? (
           buckets.data.length === 0 ? (
-            <p className="p-3 text-sm text-slate-500">No buckets yet. Create one with <code className="text-xs">POST /api/v2/storage/buckets</code>.</p>
+            <p className="p-3 text-sm text-zinc-500 dark:text-zinc-400">No buckets yet. Create one with <code className="text-xs">POST /api/v2/storage/buckets</code>.</p>
           ) : (
             <ul className="space-y-2">
               {buckets.data.map((bucket) => (
                 <li key={bucket.id}>
-                  <p className="px-2 py-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{bucket.id}</p>
+                  <p className="px-2 py-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{bucket.id}</p>
                   <ul>
                     {(byBucket.get(bucket.id) ?? []).map((table) => (
                       <li key={table.id}>
                         <Link
                           href={tableHref(table.id)}
                           aria-current={table.id === selected ? "page" : undefined}
-                          className={`flex items-center justify-between gap-2 rounded px-2 py-1.5 text-sm ${table.id === selected ? "bg-sky-50 font-medium text-sky-800" : "text-slate-700 hover:bg-slate-50"}`}
+                          className={`flex items-center justify-between gap-2 rounded px-2 py-1.5 text-sm ${table.id === selected ? "bg-indigo-50 dark:bg-indigo-950 font-medium text-indigo-800 dark:text-indigo-200" : "text-zinc-700 dark:text-zinc-300 hover:bg-zinc-50 dark:hover:bg-zinc-800/60"}`}
                         >
                           <span className="truncate">{table.name}</span>
-                          <span className="shrink-0 text-xs tabular-nums text-slate-500">{formatCount(table.rowsCount)}</span>
+                          <span className="shrink-0 text-xs tabular-nums text-zinc-500 dark:text-zinc-400">{formatCount(table.rowsCount)}</span>
                         </Link>
                       </li>
                     ))}
-                    {(byBucket.get(bucket.id) ?? []).length === 0 && <li className="px-2 py-1 text-xs text-slate-400">No tables</li>}
+                    {(byBucket.get(bucket.id) ?? []).length === 0 && <li className="px-2 py-1 text-xs text-zinc-400 dark:text-zinc-500">No tables</li>}
                   </ul>
                 </li>
               ))}
@@ -49,7 +49,7 @@ export function TablesView({ selected }: { selected?: string }) {
         )}
       </aside>
       <div className="min-w-0">
-        {selected ? <TableDetail tableId={selected} /> : <p className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-500">Choose a table to see its columns, rows and Storage jobs.</p>}
+        {selected ? <TableDetail tableId={selected} /> : <p className="rounded-lg border border-dashed border-zinc-300 dark:border-zinc-700 p-6 text-sm text-zinc-500 dark:text-zinc-400">Choose a table to see its columns, rows and Storage jobs.</p>}
       </div>
     </div>
   );
