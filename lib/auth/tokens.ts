@@ -47,12 +47,13 @@ export async function createToken(options: {
 /** The token's context, or null when the secret is unknown or revoked. Looks up by hash only. */
 export async function authenticateToken(options: { db: Db; secret: string }): Promise<AuthContext | null> {
   if (options.secret.length === 0 || options.secret.length > 200) return null;
-  const token = await options.db.token.findUnique({
-    where: { secretHash: hashSecret(options.secret) },
-    include: { project: { select: { name: true } } },
-  });
+  // One query per request: the token with its project's name.
+  const [token] = await options.db.$queryRaw<
+    { id: number; projectId: number; description: string; permission: string; revokedAt: Date | null; projectName: string }[]
+  >`SELECT t.id, t."projectId", t.description, t.permission, t."revokedAt", p.name AS "projectName"
+    FROM "Token" t JOIN "Project" p ON p.id = t."projectId" WHERE t."secretHash" = ${hashSecret(options.secret)}`;
   if (!token || token.revokedAt) return null;
-  return toAuthContext(token);
+  return toAuthContext({ ...token, project: { name: token.projectName } });
 }
 
 export function toAuthContext(token: {

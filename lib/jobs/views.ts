@@ -2,68 +2,54 @@ import "server-only";
 import type { Db } from "@/lib/db";
 import { FINAL_STATUSES, type JobStatus, isFinished, isSuccess } from "@/lib/jobs/state";
 import type { JobJson, JobResult } from "@/lib/schemas/jobs";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Job } from "@/lib/generated/prisma/client";
 
-const jobInclude = {
-  token: { select: { id: true, description: true } },
-  project: { select: { id: true, name: true } },
-} satisfies Prisma.JobInclude;
-
-type JobRow = Prisma.JobGetPayload<{ include: typeof jobInclude }>;
+type JobRow = Job & { token: { id: number; description: string }; project: { id: number; name: string } };
 
 type SubtreeStats = { jobs: number; credits: number; durationSeconds: number; unfinished: number; children: number };
 
-/** Loads jobs by id and shapes them as the API's job JSON, in the order of `ids`. */
+type ViewRow = Job & { tokenDescription: string; projectName: string; configName: string | null } & {
+  s_jobs: number;
+  s_credits: number;
+  s_duration: number;
+  s_unfinished: number;
+  s_children: number;
+};
+
+/**
+ * Loads jobs by id and shapes them as the API's job JSON, in the order of `ids`: one query brings
+ * each job with its creator, project, configuration name, and credits, processing time and counts
+ * rolled up over its whole subtree (itself included).
+ */
 export async function loadJobViews(options: { db: Db; projectId: number; ids: bigint[]; origin: string }): Promise<JobJson[]> {
   const { db, projectId, ids, origin } = options;
   if (ids.length === 0) return [];
-  const rows = await db.job.findMany({ where: { projectId, id: { in: ids } }, include: jobInclude });
-  const [names, stats] = await Promise.all([configNames(db, projectId, rows), subtreeStats(db, ids)]);
+  const rows = await db.$queryRaw<ViewRow[]>`
+    SELECT j.*, t.description AS "tokenDescription", p.name AS "projectName", c.name AS "configName",
+           s.jobs AS s_jobs, s.credits AS s_credits, s.duration AS s_duration, s.unfinished AS s_unfinished, s.children AS s_children
+    FROM "Job" j
+    JOIN "Token" t ON t.id = j."tokenId"
+    JOIN "Project" p ON p.id = j."projectId"
+    LEFT JOIN "Configuration" c ON c."projectId" = j."projectId" AND c."componentId" = j.component
+                                AND c."branchId" = j."branchId" AND c."configId" = j.config
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS jobs,
+             coalesce(sum(d.credits), 0)::float8 AS credits,
+             coalesce(sum(d."durationSeconds"), 0)::int AS duration,
+             (count(*) FILTER (WHERE NOT (d.status = ANY(${FINAL_STATUSES as readonly string[]}::text[]))))::int AS unfinished,
+             (count(*) FILTER (WHERE d."parentRunId" = j."runId"))::int AS children
+      FROM "Job" d
+      WHERE d."projectId" = j."projectId" AND d."rootRunId" = j."rootRunId" AND (d.id = j.id OR d."runId" LIKE j."runId" || '.%')
+    ) s
+    WHERE j."projectId" = ${projectId} AND j.id = ANY(${ids}::bigint[])`;
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
-    const key = configKey(row.component, row.config, row.branchId);
-    return [toJobJson(row, { origin, configName: names.get(key) ?? null, stats: stats.get(id.toString()) })];
+    const job: JobRow = { ...row, token: { id: row.tokenId, description: row.tokenDescription }, project: { id: row.projectId, name: row.projectName } };
+    const stats = { jobs: row.s_jobs, credits: row.s_credits, durationSeconds: row.s_duration, unfinished: row.s_unfinished, children: row.s_children };
+    return [toJobJson(job, { origin, configName: row.configName, stats })];
   });
-}
-
-function configKey(component: string, config: string | null, branchId: string): string {
-  return `${component}\u0000${config ?? ""}\u0000${branchId}`;
-}
-
-async function configNames(db: Db, projectId: number, rows: JobRow[]): Promise<Map<string, string>> {
-  const wanted = rows.filter((r) => r.config !== null);
-  if (wanted.length === 0) return new Map();
-  const configs = await db.configuration.findMany({
-    where: { projectId, OR: wanted.map((r) => ({ componentId: r.component, configId: r.config!, branchId: r.branchId })) },
-    select: { componentId: true, configId: true, branchId: true, name: true },
-  });
-  return new Map(configs.map((c) => [configKey(c.componentId, c.configId, c.branchId), c.name]));
-}
-
-/** Credits, processing time and counts over each job's whole subtree (itself included), in one query. */
-async function subtreeStats(db: Db, ids: bigint[]): Promise<Map<string, SubtreeStats>> {
-  const rows = await db.$queryRaw<
-    { id: bigint; jobs: number; credits: number; duration: number; unfinished: number; children: number }[]
-  >`
-    SELECT p.id,
-           count(c.id)::int AS jobs,
-           coalesce(sum(c.credits), 0)::float8 AS credits,
-           coalesce(sum(c."durationSeconds"), 0)::int AS duration,
-           (count(c.id) FILTER (WHERE NOT (c.status = ANY(${FINAL_STATUSES as readonly string[]}::text[]))))::int AS unfinished,
-           (count(c.id) FILTER (WHERE c."parentRunId" = p."runId"))::int AS children
-    FROM "Job" p
-    JOIN "Job" c ON c."projectId" = p."projectId" AND c."rootRunId" = p."rootRunId"
-                 AND (c.id = p.id OR c."runId" LIKE p."runId" || '.%')
-    WHERE p.id = ANY(${ids}::bigint[])
-    GROUP BY p.id`;
-  return new Map(
-    rows.map((r) => [
-      r.id.toString(),
-      { jobs: r.jobs, credits: r.credits, durationSeconds: r.duration, unfinished: r.unfinished, children: r.children },
-    ]),
-  );
 }
 
 const WAIT_MESSAGES: Record<string, string> = {
