@@ -27,6 +27,8 @@ try {
   server = spawn("npm", ["start"], {
     env: { ...process.env, DATABASE_URL: database.url, PORT: String(opts.port), JOBDECK_DEMO_TOKEN: TOKEN, JOBDECK_IN_PROCESS_WORKERS: "0", JOBDECK_DEMO_ACTIVITY: "0", JOBDECK_DATA_DIR: `/tmp/jobdeck-bench-${Date.now()}` },
     stdio: ["ignore", "ignore", "inherit"],
+    // Its own process group: stopping it must also stop the Next.js server npm started.
+    detached: true,
   });
   await waitForServer();
   await client.connect();
@@ -127,7 +129,7 @@ try {
     },
   ]);
 } finally {
-  server?.kill("SIGTERM");
+  if (server?.pid) process.kill(-server.pid, "SIGTERM");
   await client.end().catch(() => undefined);
   await new Promise((r) => setTimeout(r, 1000));
   await database.drop();
