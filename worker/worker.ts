@@ -70,11 +70,11 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       RETURNING id, "desiredStatus"`;
     const aliveIds = new Set(alive.map((a) => a.id.toString()));
     stopJobs(alive.filter((a) => a.desiredStatus === "terminating").map((a) => a.id.toString()), "terminate");
-    // Jobs no longer ours (taken back after a long pause): stop without reporting.
-    stopJobs([...running.keys()].filter((k) => !aliveIds.has(k) && running.get(k)!.controller.signal.aborted === false && isStandardRunning(k)), "lost");
+    // Leased jobs no longer ours (taken back after a long pause): stop without reporting.
+    stopJobs([...leased].filter((k) => !aliveIds.has(k) && !running.get(k)?.controller.signal.aborted), "lost");
   };
-  const standard = new Set<string>();
-  const isStandardRunning = (jobId: string) => standard.has(jobId);
+  // Standard jobs hold a lease while they run; containers give theirs up once their children exist.
+  const leased = new Set<string>();
   const heartbeatTimer = setInterval(() => heartbeat().catch((e) => log(`heartbeat failed: ${message(e)}`)), heartbeatMs);
 
   let lastRecovery = 0;
@@ -92,12 +92,12 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
         for (const job of claimed) {
           const key = job.id.toString();
           const controller = new AbortController();
-          if (job.type === "standard") standard.add(key);
+          if (job.type === "standard") leased.add(key);
           const done = runJob({ db, job, workerId: id, controller })
             .catch((e) => log(`job ${key} crashed the runner: ${message(e)}`))
             .finally(() => {
               running.delete(key);
-              standard.delete(key);
+              leased.delete(key);
               nudge();
             });
           running.set(key, { controller, done });

@@ -38,9 +38,9 @@ export async function claimJobs(options: {
   for (const projectId of projects) {
     const want = options.slots - claimed.length;
     if (want <= 0) break;
-    const ids = await db.$transaction((tx) => claimInProject(tx, { ...options, projectId, want }));
-    if (ids === null) contended = true;
-    else if (ids.length > 0) claimed.push(...(await db.job.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } })));
+    const jobs = await db.$transaction((tx) => claimInProject(tx, { ...options, projectId, want }));
+    if (jobs === null) contended = true;
+    else claimed.push(...jobs);
   }
   // `contended`: another worker was deciding for a project we skipped; worth asking again soon.
   return { jobs: claimed, contended };
@@ -51,7 +51,7 @@ type QueuedRow = QueuedJob & { status: string; waitReason: string | null; waitDe
 async function claimInProject(
   tx: DbClient,
   options: { projectId: number; want: number; workerId: string; leaseMs: number; now?: () => Date },
-): Promise<bigint[] | null> {
+): Promise<Job[] | null> {
   const { projectId } = options;
   const [lock] = await tx.$queryRaw<[{ ok: boolean }]>`SELECT pg_try_advisory_xact_lock(${LOCK_PROJECT_SCHEDULING}::int, ${projectId}::int) AS ok`;
   if (!lock.ok) return null;
@@ -81,8 +81,10 @@ async function claimInProject(
   }
 
   const now = options.now?.() ?? new Date();
-  if (start.length > 0) {
-    await tx.job.updateMany({
+  const started =
+    start.length === 0
+      ? []
+      : await tx.job.updateManyAndReturn({
       where: { id: { in: start }, status: { in: QUEUED } },
       data: {
         status: "processing",
@@ -95,7 +97,6 @@ async function claimInProject(
         waitDetail: null,
       },
     });
-  }
   for (const { job, reason, detail } of hold) {
     await tx.job.updateMany({ where: { id: job.id, status: job.status }, data: { status: "waiting", waitReason: reason, waitDetail: detail } });
   }
@@ -115,7 +116,7 @@ async function claimInProject(
         created: now,
       })),
   });
-  return start;
+  return started.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 async function loadFacts(tx: DbClient, projectId: number, queued: QueuedRow[]): Promise<ProjectFacts> {

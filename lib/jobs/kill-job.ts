@@ -6,7 +6,7 @@ import { parseJobId } from "@/lib/jobs/get-job";
 import { type JobStatus, isKillable, nextStatus, statusesAllowing } from "@/lib/jobs/state";
 import { publishKill } from "@/lib/jobs/kill-signal";
 import { settleContainer, settleSubtree } from "@/lib/jobs/settle-containers";
-import { applyJobEvent } from "@/lib/jobs/transitions";
+import { applyJobEvent, cancelledData } from "@/lib/jobs/transitions";
 
 /**
  * POST /jobs/{id}/kill. A job that never started is cancelled at once; a processing one is asked
@@ -78,6 +78,6 @@ function killData(next: JobStatus, now: Date) {
   return {
     status: next,
     desiredStatus: "terminating",
-    ...(next === "cancelled" ? { endTime: now, durationSeconds: 0, waitReason: null, waitDetail: null } : {}),
+    ...(next === "cancelled" ? cancelledData(now) : {}),
   };
 }

@@ -4,7 +4,7 @@ import { writeEvents } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
 import { containerOutcome } from "@/lib/jobs/container-outcome";
 import { FINAL_STATUSES, statusesAllowing } from "@/lib/jobs/state";
-import { finishJob } from "@/lib/jobs/transitions";
+import { cancelledData, finishJob } from "@/lib/jobs/transitions";
 import type { JobResult } from "@/lib/schemas/jobs";
 
 const RUNNING = ["processing", "terminating"];
@@ -64,7 +64,7 @@ async function skipLaterPhases(db: DbClient, failed: Job): Promise<void> {
   for (const phase of later) {
     const { count } = await db.job.updateMany({
       where: { id: phase.id, status: { in: ["created", "waiting"] } },
-      data: { status: "cancelled", endTime: new Date(), durationSeconds: 0, waitReason: null, waitDetail: null },
+      data: cancelledData(new Date()),
     });
     if (count === 0) continue;
     await writeEvents({

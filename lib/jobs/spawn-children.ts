@@ -5,7 +5,7 @@ import { writeEvents } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
 import { createJob } from "@/lib/jobs/create-job";
 import { settleContainer } from "@/lib/jobs/settle-containers";
-import { finishJob } from "@/lib/jobs/transitions";
+import { cancelledData, finishJob } from "@/lib/jobs/transitions";
 import { createJobSchema, type CreateJobInput } from "@/lib/schemas/jobs";
 
 type Phase = { name: string; tasks: unknown[] };
@@ -41,7 +41,7 @@ export async function spawnChildren(options: { db: Db; job: Job; configuration: 
       // Children made before the failure must not run under a failed parent.
       await db.job.updateMany({
         where: { projectId: job.projectId, parentRunId: job.runId, status: { in: ["created", "waiting"] } },
-        data: { status: "cancelled", desiredStatus: "terminating", endTime: new Date(), durationSeconds: 0 },
+        data: { ...cancelledData(new Date()), desiredStatus: "terminating" },
       });
       await finishJob({ db, jobId: job.id, outcome: "fail", result: { message, error: { type: "user", message } } });
       if (job.parentRunId) await settleContainer({ db, projectId: job.projectId, runId: job.parentRunId });

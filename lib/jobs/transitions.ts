@@ -122,6 +122,11 @@ async function componentFor(db: DbClient, jobId: bigint) {
   return componentCache.get(job.component) ?? null;
 }
 
+/** What a job that ends without ever running gets: `cancelled`, no processing time, no wait reason. */
+export function cancelledData(now: Date) {
+  return { status: "cancelled", endTime: now, durationSeconds: 0, waitReason: null, waitDetail: null } as const;
+}
+
 export function isFinalRow(job: Pick<Job, "status">): boolean {
   return isFinished(job.status as JobStatus);
 }
