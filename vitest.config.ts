@@ -25,7 +25,7 @@ export default defineConfig(async () => {
   return {
     test: {
       projects: [
-        { resolve: { alias }, test: { name: "unit", include: ["**/*.test.ts"], exclude: ["node_modules/**", ".next/**", "**/*.int.test.ts", "prisma/migrate.test.ts"] } },
+        { resolve: { alias }, test: { name: "unit", include: ["**/*.test.ts"], exclude: ["node_modules/**", ".next/**", "**/*.int.test.ts", "prisma/migrate.test.ts", "test/faults/**"] } },
         // Prisma Migrate itself, through the CLI, on a fresh PGlite folder and a fresh PostgreSQL database.
         { resolve: { alias }, test: { name: "migrate", include: ["prisma/migrate.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 } },
         integration("pglite", {}, "pglite"),
