@@ -106,7 +106,9 @@ export async function playDashboards(options: {
   const inWindow = (t: number) => t >= measureFrom && t < measureTo;
   const agents: http.Agent[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
   const later = (ms: number, fn: () => void) => {
+    if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
       fn();
@@ -182,6 +184,7 @@ export async function playDashboards(options: {
     later(Math.random() * options.rampSeconds * 1000, () => void openDashboard(spec, options.cookies[i % options.cookies.length]!).catch(() => errors++));
   });
   await new Promise((r) => setTimeout(r, measureTo - performance.now()));
+  stopped = true;
   for (const timer of timers) clearTimeout(timer);
   for (const agent of agents) agent.destroy();
   return { samples, skipped, offered, seconds: options.seconds, errors };

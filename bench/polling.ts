@@ -22,6 +22,8 @@ const opts = options({
   seconds: { default: "60" },
   changes: { default: "2" },
   live: { default: "100" },
+  // --profile 1: the server writes a CPU profile (node --cpu-prof) into /tmp/jobdeck-polling-prof when it stops.
+  profile: { default: "0" },
 });
 const jobs = opts.quick ? Math.min(opts.jobs, 100_000) : opts.jobs;
 const seconds = opts.quick ? Math.min(opts.seconds, 20) : opts.seconds;
@@ -30,7 +32,8 @@ const seconds = opts.quick ? Math.min(opts.seconds, 20) : opts.seconds;
 const rampSeconds = 30;
 const host = "127.0.0.1";
 
-const seeded = await startSeededServer({ jobs, port: opts.port });
+const profileEnv: Record<string, string> = opts.profile ? { NODE_OPTIONS: "--cpu-prof --cpu-prof-dir=/tmp/jobdeck-polling-prof" } : {};
+const seeded = await startSeededServer({ jobs, port: opts.port, env: profileEnv });
 const { client, projectId, start } = seeded;
 let stopChanges = () => undefined as void;
 try {
