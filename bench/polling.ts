@@ -6,8 +6,11 @@
 //  2. saturation: autocannon, closed loop, the same requests as fast as the server answers.
 // While they run, a few live jobs change every second (a new event and an updated row each).
 //   npm run bench:polling -- [--jobs 1000000] [--dashboards 1000] [--seconds 60] [--changes 2] [--quick] [--port 3198]
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import autocannon from "autocannon";
 import type pg from "pg";
 import { DEFAULT_JOBS_FILTERS } from "@/lib/schemas/filters";
@@ -22,7 +25,7 @@ const opts = options({
   seconds: { default: "60" },
   changes: { default: "2" },
   live: { default: "100" },
-  // --profile 1: the server writes a CPU profile (node --cpu-prof) into /tmp/jobdeck-polling-prof when it stops.
+  // --profile 1: a CPU profile of the server during the first run, in /tmp/jobdeck-polling-prof.
   profile: { default: "0" },
 });
 const jobs = opts.quick ? Math.min(opts.jobs, 100_000) : opts.jobs;
@@ -32,8 +35,10 @@ const seconds = opts.quick ? Math.min(opts.seconds, 20) : opts.seconds;
 const rampSeconds = 30;
 const host = "127.0.0.1";
 
-const profileEnv: Record<string, string> = opts.profile ? { NODE_OPTIONS: "--cpu-prof --cpu-prof-dir=/tmp/jobdeck-polling-prof" } : {};
-const seeded = await startSeededServer({ jobs, port: opts.port, env: profileEnv });
+const profileDir = "/tmp/jobdeck-polling-prof";
+const profileEnv = { NODE_OPTIONS: `--import ${path.resolve(import.meta.dirname, "cpu-profile.mjs")}`, JOBDECK_CPU_PROFILE_DIR: profileDir };
+if (opts.profile) mkdirSync(profileDir, { recursive: true });
+const seeded = await startSeededServer({ jobs, port: opts.port, env: opts.profile ? profileEnv : {} });
 const { client, projectId, start } = seeded;
 let stopChanges = () => undefined as void;
 try {
@@ -62,9 +67,21 @@ try {
     [`every dashboard on a running orchestration (job, children, log every 2 s)`, allLive],
   ];
   const rows = [];
-  for (const [name, specs] of runs) {
+  for (const [i, [name, specs]] of runs.entries()) {
+    const profiled = opts.profile && i === 0;
+    const meter = cpuMeter(opts.port, client);
+    const measuring = setTimeout(() => {
+      void meter.start();
+      if (profiled) writeFileSync(path.join(profileDir, "on"), "");
+    }, rampSeconds * 1000);
     const result = await playDashboards({ host, port: opts.port, specs, cookies, rampSeconds, seconds });
-    rows.push({ dashboards: `${specs.length} ${name}`, ...summary(result), load: loadAverage() });
+    const cpu = await meter.stop();
+    clearTimeout(measuring);
+    if (profiled) {
+      rmSync(path.join(profileDir, "on"), { force: true });
+      console.error(`  CPU profile of the server: ${profileDir}/server-*.cpuprofile`);
+    }
+    rows.push({ dashboards: `${specs.length} ${name}`, ...summary(result), ...cpuPerRequest(cpu, result.samples.length), load: loadAverage() });
     console.error(`  ${name}: done`);
     await waitUntilQuiet(`http://${host}:${opts.port}`);
   }
@@ -94,7 +111,10 @@ try {
   }
   const saturation = [];
   for (const connections of [8, 32]) {
+    const meter = cpuMeter(opts.port, client);
+    await meter.start();
     const load = await autocannon({ url: `http://${host}:${opts.port}`, connections, duration: opts.quick ? 10 : 20, requests });
+    const cpu = await meter.stop();
     const notModified = load.statusCodeStats?.["304"]?.count ?? 0;
     saturation.push({
       connections,
@@ -104,6 +124,7 @@ try {
       "304 share": notModified / Math.max(1, load.requests.total),
       "other non-2xx": load.non2xx - notModified,
       errors: load.errors,
+      ...cpuPerRequest(cpu, load.requests.total),
       load: loadAverage(),
     });
   }
@@ -131,6 +152,53 @@ function summary(result: PlayResult) {
     "non-2xx/304": result.samples.filter((s) => s.status !== 200 && s.status !== 304).length,
     errors: result.errors,
     mix: [...kinds].map(([k, n]) => `${k} ${Math.round((100 * n) / Math.max(1, result.samples.length))}%`).join(", "),
+  };
+}
+
+type Cpu = { serverMs: number; dbMs: number; benchMs: number };
+
+/**
+ * CPU time spent meanwhile by the server process, the database's backends for the bench database
+ * and this load generator: on a shared machine, throughput follows whoever else runs, while the
+ * CPU cost of a request is what the server's capacity on an idle machine follows.
+ */
+function cpuMeter(port: number, db: pg.Client) {
+  const ticks = (pid: number) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at 100 Hz
+    } catch {
+      return 0;
+    }
+  };
+  const server = () => Number(/pid=(\d+)/.exec(execFileSync("ss", ["-ltnpH", `sport = :${port}`]).toString())?.[1] ?? 0);
+  const backends = async () => (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).rows.map((r) => r.pid);
+  let before: { server: number; db: Map<number, number>; bench: NodeJS.CpuUsage } | null = null;
+  return {
+    async start() {
+      before = { server: ticks(server()), db: new Map((await backends()).map((pid) => [pid, ticks(pid)])), bench: process.cpuUsage() };
+    },
+    async stop(): Promise<Cpu> {
+      if (!before) return { serverMs: NaN, dbMs: NaN, benchMs: NaN };
+      const bench = process.cpuUsage(before.bench);
+      let dbMs = 0;
+      for (const pid of await backends()) dbMs += ticks(pid) - (before.db.get(pid) ?? 0);
+      return { serverMs: ticks(server()) - before.server, dbMs, benchMs: (bench.user + bench.system) / 1000 };
+    },
+  };
+}
+
+/** CPU ms per answered request, and what two idle cores would then answer per second. */
+function cpuPerRequest(cpu: Cpu, requests: number) {
+  const per = (ms: number) => ms / Math.max(1, requests);
+  const server = per(cpu.serverMs);
+  const db = per(cpu.dbMs);
+  return {
+    "server cpu ms/req": server,
+    "db cpu ms/req": db,
+    "bench cpu ms/req": per(cpu.benchMs),
+    // The server's JavaScript runs on one thread: at most 1,000 ms of it per second.
+    "idle 2-core capacity req/s": Math.min(1000 / server, 2000 / (server + db)),
   };
 }
 

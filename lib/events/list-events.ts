@@ -10,18 +10,28 @@ import type { EventType } from "@/lib/events/types";
  * one parameterised query rather than a Prisma query compiled for every poll).
  */
 export async function listEvents(options: { db: Db; projectId: number; input: ListEventsInput }): Promise<EventJson[]> {
-  const { input } = options;
-  const where = [Prisma.sql`e."projectId" = ${options.projectId}`];
+  const { input, projectId } = options;
+  const where = [Prisma.sql`e."projectId" = ${projectId}`];
   if (input.sinceId) where.push(Prisma.sql`e.id > ${BigInt(input.sinceId)}`);
   if (input.maxId) where.push(Prisma.sql`e.id <= ${BigInt(input.maxId)}`);
-  if (input.runId) {
-    where.push(input.includeChildren ? Prisma.sql`(e."runId" = ${input.runId} OR e."runId" LIKE ${`${input.runId}.%`})` : Prisma.sql`e."runId" = ${input.runId}`);
-  }
   if (input.type) where.push(Prisma.sql`e.type = ANY(${input.type}::text[])`);
   if (input.q) {
     const pattern = `%${input.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(Prisma.sql`(e.message ILIKE ${pattern} OR e.event ILIKE ${pattern})`);
   }
+  if (input.runId && input.includeChildren) {
+    // A run with its descendants: the newest events of each of its jobs' runs through the
+    // (projectId, runId, id) index, then the newest of those. (A runId prefix cannot use that
+    // index under most collations; scanning every event of the project for it took seconds.)
+    const runs = Prisma.sql`SELECT ${input.runId}::text AS "runId" UNION
+      SELECT j."runId" FROM "Job" j WHERE j."projectId" = ${projectId} AND j."rootRunId" = ${input.runId.split(".")[0]} AND j."runId" LIKE ${`${input.runId}.%`}`;
+    const rows = await options.db.$queryRaw<JobEvent[]>`
+      SELECT e.* FROM (${runs}) runs
+      CROSS JOIN LATERAL (SELECT e.* FROM "JobEvent" e WHERE ${Prisma.join(where, " AND ")} AND e."runId" = runs."runId" ORDER BY e.id DESC LIMIT ${input.limit}) e
+      ORDER BY e.id DESC LIMIT ${input.limit}`;
+    return rows.map(toEventJson);
+  }
+  if (input.runId) where.push(Prisma.sql`e."runId" = ${input.runId}`);
   const rows = await options.db.$queryRaw<JobEvent[]>`
     SELECT e.* FROM "JobEvent" e WHERE ${Prisma.join(where, " AND ")} ORDER BY e.id DESC LIMIT ${input.limit}`;
   return rows.map(toEventJson);
