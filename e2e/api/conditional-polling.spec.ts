@@ -76,6 +76,16 @@ test.describe("Conditional polling", () => {
     }
   });
 
+  test("malformed polls still get their JSON 422, never a 5xx", async ({ request }) => {
+    for (const path of ["/api/search/jobs?parentRunId=1%00", "/api/search/jobs?parentRunId=x&limit=1", "/api/search/jobs/counts?status=fine"]) {
+      for (const headers of [auth, { ...auth, "If-None-Match": '"x"' }]) {
+        const response = await request.get(path, { headers });
+        expect(response.status(), path).toBe(422);
+        expect(await response.json()).toMatchObject({ code: "invalidInput", status: 422 });
+      }
+    }
+  });
+
   test("an unknown job is still a JSON 404, with or without If-None-Match", async ({ request }) => {
     for (const headers of [auth, { ...auth, "If-None-Match": '"x"' }]) {
       const response = await request.get("/api/jobs/999999999999", { headers });

@@ -7,10 +7,13 @@ import { searchJobsSchema } from "@/lib/schemas/jobs";
 
 // Polled by open Jobs pages (and job pages, for their children): an unchanged page answers 304.
 // A run's children change only with its subtree; any other list with the project's jobs.
+const RUN_ID = /^\d{1,18}(\.\d{1,18})*$/;
+
 function listVersion({ request }: { request: NextRequest }) {
   const params = request.nextUrl.searchParams;
   const parents = [...params.getAll("parentRunId"), ...params.getAll("parentRunId[]")];
-  return parents.length === 1 ? runChildrenVersionSql(parents[0]!) : projectJobsVersionSql;
+  // The filter is validated by the handler; a malformed one gets the project's version (then a 422).
+  return parents.length === 1 && RUN_ID.test(parents[0]!) ? runChildrenVersionSql(parents[0]!) : projectJobsVersionSql;
 }
 
 export const GET = withAuth({ permission: "read", version: listVersion }, async (request, { auth, origin }) => {
