@@ -5,8 +5,6 @@ import { FINAL_STATUSES, type JobStatus, isFinished, isSuccess } from "@/lib/job
 import type { JobJson, JobResult } from "@/lib/schemas/jobs";
 import type { Job } from "@/lib/generated/prisma/client";
 
-type SubtreeStats = { jobs: number; credits: number; durationSeconds: number; unfinished: number; children: number };
-
 /** The columns of a job the JSON shows; the engine's bookkeeping stays in the database. */
 type ViewColumns = Omit<Job, "rootRunId" | "phase" | "workerId" | "leaseExpiresAt" | "heartbeatAt" | "attempt" | "childrenSpawnedAt" | "updatedAt">;
 
@@ -22,8 +20,6 @@ export type JobViewRow = ViewColumns & {
   /** How many ids the page query found (a page asks for one more than it shows). */
   pageRows: number;
 };
-
-type JobRow = ViewColumns & { token: { id: number; description: string }; project: { id: number; name: string } };
 
 /**
  * One statement: the jobs whose ids `page` selects (a SELECT of `id`), each with its creator,
@@ -79,16 +75,7 @@ export async function loadJobViews(options: { db: Db; projectId: number; ids: bi
 }
 
 export function toJobViews(rows: JobViewRow[], origin: string): JobJson[] {
-  return rows.map((row) =>
-    toJobJson(
-      { ...row, token: { id: row.tokenId, description: row.tokenDescription }, project: { id: row.projectId, name: row.projectName } },
-      {
-        origin,
-        configName: row.configName,
-        stats: { jobs: row.s_jobs, credits: row.s_credits, durationSeconds: row.s_duration, unfinished: row.s_unfinished, children: row.s_children },
-      },
-    ),
-  );
+  return rows.map((row) => toJobJson(row, origin));
 }
 
 const WAIT_MESSAGES: Record<string, string> = {
@@ -98,16 +85,18 @@ const WAIT_MESSAGES: Record<string, string> = {
   parallelism: "The container already runs as many children as its parallelism allows.",
 };
 
-export function toJobJson(row: JobRow, extra: { origin: string; configName: string | null; stats?: SubtreeStats }): JobJson {
+/**
+ * One row as the job JSON. Reads the row as it comes from the driver, without copying it first:
+ * a spread plus two keys made each row a slow dictionary object (about 1 ms per page of 50).
+ */
+export function toJobJson(row: Omit<JobViewRow, "pageRows">, origin: string): JobJson {
   const status = row.status as JobStatus;
-  const own = { jobs: 1, credits: row.credits, durationSeconds: row.durationSeconds ?? 0, unfinished: isFinished(status) ? 0 : 1, children: 0 };
-  const stats = extra.stats ?? own;
   return {
     id: row.id.toString(),
     runId: row.runId,
     parentRunId: row.parentRunId,
-    project: { id: String(row.project.id), name: row.project.name },
-    token: { id: String(row.token.id), description: row.token.description },
+    project: { id: String(row.projectId), name: row.projectName },
+    token: { id: String(row.tokenId), description: row.tokenDescription },
     status,
     desiredStatus: row.desiredStatus as JobJson["desiredStatus"],
     mode: row.mode as JobJson["mode"],
@@ -132,11 +121,11 @@ export function toJobJson(row: JobRow, extra: { origin: string; configName: stri
     },
     isFinished: isFinished(status),
     isSuccess: isSuccess(status),
-    url: `${extra.origin}/api/jobs/${row.id}`,
+    url: `${origin}/api/jobs/${row.id}`,
     behavior: { onError: row.onError },
     parallelism: row.parallelism,
     type: row.type as JobJson["type"],
-    configName: extra.configName,
+    configName: row.configName,
     credits: row.credits,
     waiting:
       status === "waiting" && row.waitReason
@@ -145,7 +134,7 @@ export function toJobJson(row: JobRow, extra: { origin: string; configName: stri
             message: row.waitDetail ?? WAIT_MESSAGES[row.waitReason] ?? row.waitReason,
           }
         : null,
-    childrenCount: stats.children,
-    subtree: { jobs: stats.jobs, credits: stats.credits, durationSeconds: stats.durationSeconds, unfinished: stats.unfinished },
+    childrenCount: row.s_children,
+    subtree: { jobs: row.s_jobs, credits: row.s_credits, durationSeconds: row.s_duration, unfinished: row.s_unfinished },
   };
 }
