@@ -1,18 +1,22 @@
 // Dispatch throughput: no-op jobs per second through the whole lifecycle (created → processing →
 // success, with events, under the scheduler's locks and limits), with 1, 2 and 4 worker processes
-// on PostgreSQL, beside pg-boss doing the same number of no-op jobs on the same database.
-//   npm run bench:dispatch -- [--jobs 2000] [--concurrency 8] [--quick]
+// on PostgreSQL, beside pg-boss doing the same number of no-op jobs on the same database. Jobdeck
+// runs with `--concurrency` slots per process and again with `--bulk` slots (pg-boss's batch size),
+// and the queries per job are counted at the driver for one in-process worker.
+//   npm run bench:dispatch -- [--jobs 2000] [--concurrency 8] [--bulk 50] [--pgboss 0] [--quick]
 import { type ChildProcess, spawn } from "node:child_process";
 import { PgBoss } from "pg-boss";
 import pg from "pg";
 import { createToken } from "@/lib/auth/tokens";
 import { openDb } from "@/lib/db";
+import { LOCK_PROJECT_SCHEDULING } from "@/lib/jobs/claim-jobs";
 import { createJob } from "@/lib/jobs/create-job";
 import { registerComponents } from "@/prisma/seed";
 import { adminUrl, createDatabase } from "@/test/postgres";
+import { startWorker } from "@/worker/worker";
 import { machine, options, table } from "./lib";
 
-const opts = options({ jobs: { default: "2000" }, concurrency: { default: "8" } });
+const opts = options({ jobs: { default: "2000" }, concurrency: { default: "8" }, bulk: { default: "50" }, pgboss: { default: "1" } });
 const jobs = opts.quick ? Math.min(opts.jobs, 500) : opts.jobs;
 const processCounts = [1, 2, 4];
 
@@ -25,20 +29,32 @@ async function until(check: () => Promise<boolean>) {
   while (!(await check())) await new Promise((r) => setTimeout(r, 20));
 }
 
-async function jobdeck(url: string, processes: number): Promise<number> {
+async function seed(url: string, name: string, maxProcessingJobs: number) {
   const handle = openDb({ kind: "postgresql", url, poolSize: 4 });
   const { db } = handle;
   await registerComponents(db);
-  const project = await db.project.create({ data: { name: `bench ${processes}`, maxProcessingJobs: processes * opts.concurrency } });
+  const project = await db.project.create({ data: { name, maxProcessingJobs } });
   const token = await createToken({ db, projectId: project.id, description: "bench" });
   for (let i = 0; i < jobs; i++) {
     await createJob({ db, auth: { projectId: project.id, tokenId: token.id }, input: { component: "jobdeck.noop", configData: { i }, mode: "run" } });
   }
+  return { handle, db, project };
+}
+
+async function jobdeck(url: string, processes: number, concurrency: number): Promise<number> {
+  const { handle, db, project } = await seed(url, `bench ${processes}×${concurrency}`, processes * concurrency);
+  // Process start-up is not dispatch: the project's scheduling lock is held until every worker has
+  // registered, so that all of them start together (on a loaded machine one can take seconds more).
+  const gate = new pg.Client({ connectionString: url });
+  await gate.connect();
+  await gate.query("SELECT pg_advisory_lock($1::int, $2::int)", [LOCK_PROJECT_SCHEDULING, project.id]);
+  const since = new Date();
   const workers = Array.from({ length: processes }, () =>
-    spawnProcess(["--conditions=react-server", "--import", "tsx", "worker/main.ts"], { DATABASE_URL: url, WORKER_CONCURRENCY: String(opts.concurrency) }),
+    spawnProcess(["--conditions=react-server", "--import", "tsx", "worker/main.ts"], { DATABASE_URL: url, WORKER_CONCURRENCY: String(concurrency) }),
   );
-  // The clock starts when the first job starts (process start-up is not dispatch).
-  await until(async () => (await db.job.count({ where: { projectId: project.id, status: { not: "created" } } })) > 0);
+  await until(async () => (await db.worker.count({ where: { startedAt: { gte: since } } })) >= processes);
+  await gate.query("SELECT pg_advisory_unlock($1::int, $2::int)", [LOCK_PROJECT_SCHEDULING, project.id]);
+  await gate.end();
   const t0 = performance.now();
   await until(async () => (await db.job.count({ where: { projectId: project.id, status: "success" } })) === jobs);
   const seconds = (performance.now() - t0) / 1000;
@@ -46,6 +62,33 @@ async function jobdeck(url: string, processes: number): Promise<number> {
   await Promise.all(workers.map((w) => w.exited));
   await handle.close();
   return jobs / seconds;
+}
+
+/** Statements per job of one in-process worker, counted where the pg driver sends them (BEGIN and COMMIT included). */
+async function queriesPerJob(url: string, concurrency: number): Promise<{ perJob: number; perClaim: number; top: string }> {
+  const { handle, db, project } = await seed(url, `count ${concurrency}`, concurrency);
+  const counts = new Map<string, number>();
+  const original = pg.Client.prototype.query;
+  const watcher = new pg.Client({ connectionString: url }); // the bench's own polling: not counted
+  const patched = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    const text = (typeof first === "string" ? first : (first?.text ?? "")).replace(/"public"\./g, "").replace(/\s+/g, " ").trim();
+    if (this !== watcher) counts.set(text.slice(0, 40), (counts.get(text.slice(0, 40)) ?? 0) + 1);
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  pg.Client.prototype.query = patched as typeof original;
+  const worker = startWorker({ db, concurrency, log: () => undefined });
+  await watcher.connect();
+  const success = async () => Number((await watcher.query(`SELECT count(*) FROM "Job" WHERE "projectId" = $1 AND status = 'success'`, [project.id])).rows[0].count);
+  await until(async () => (await success()) === jobs);
+  pg.Client.prototype.query = original;
+  await worker.stop();
+  await watcher.end();
+  await handle.close();
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const begins = counts.get("BEGIN") ?? 1;
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${(n / jobs).toFixed(2)} ${k}`).join("; ");
+  return { perJob: total / jobs, perClaim: jobs / begins, top };
 }
 
 async function pgboss(url: string, processes: number, batchSize: number): Promise<number> {
@@ -79,9 +122,10 @@ try {
   console.log(`Dispatch throughput — ${jobs} no-op jobs, ${opts.concurrency} slots per process — ${machine("PostgreSQL 127.0.0.1")}`);
   const rows = [];
   for (const processes of processCounts) {
-    const ours = await jobdeck(database.url, processes);
-    const single = await pgboss(database.url, processes, 1);
-    const batched = await pgboss(database.url, processes, 50);
+    const ours = await jobdeck(database.url, processes, opts.concurrency);
+    const single = opts.pgboss ? await pgboss(database.url, processes, 1) : NaN;
+    const batched = opts.pgboss ? await pgboss(database.url, processes, 50) : NaN;
+    const bulk = await jobdeck(database.url, processes, opts.bulk);
     rows.push({
       processes,
       "jobdeck jobs/s": ours,
@@ -89,12 +133,22 @@ try {
       "pg-boss 50/fetch": batched,
       "÷ 1/fetch": ours / single,
       "÷ 50/fetch": ours / batched,
+      [`jobdeck ${opts.bulk} slots`]: bulk,
+      [`${opts.bulk} slots ÷ 50/fetch`]: bulk / batched,
     });
   }
   table(
-    "target: jobdeck ≥ pg-boss. Jobdeck writes 3 events per job and decides locks and limits per claim; pg-boss " +
-      "is shown fetching one job at a time (per-job lifecycle, as Jobdeck) and 50 at a time (its bulk mode).",
+    `target: jobdeck ≥ pg-boss. Jobdeck writes 3 events per job and decides locks and limits per claim; pg-boss ` +
+      `is shown fetching one job at a time (per-job lifecycle, as Jobdeck) and 50 at a time (its bulk mode, ${opts.concurrency} fetch loops ` +
+      `per process). "jobdeck jobs/s" has ${opts.concurrency} slots per process; the last columns give it ${opts.bulk}.`,
     rows,
+  );
+  const counted = [];
+  for (const slots of [opts.concurrency, opts.bulk]) counted.push({ slots, ...(await queriesPerJob(database.url, slots)) });
+  table(
+    "Statements per job sent by one in-process Jobdeck worker (BEGIN/COMMIT, claims, finishes, heartbeats, recovery; job creation excluded); " +
+      "jobs per claim; the three most frequent statements per job",
+    counted.map((c) => ({ slots: c.slots, "statements/job": c.perJob, "jobs/claim": c.perClaim, "most frequent (per job)": c.top })),
   );
 } finally {
   await database.drop();

@@ -4,7 +4,7 @@ import { writeEvents, type EventType } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
 import { settleContainer } from "@/lib/jobs/settle-containers";
 import { spawnChildren } from "@/lib/jobs/spawn-children";
-import { applyJobEvent, finishJob, type JobOutcome } from "@/lib/jobs/transitions";
+import { type EndEvent, type JobOutcome, type RunEnd, applyJobEvent, finishRuns } from "@/lib/jobs/transitions";
 import type { JobResult } from "@/lib/schemas/jobs";
 import { findComponent } from "@/worker/components";
 import { storageClient } from "@/worker/components/storage-client";
@@ -24,8 +24,9 @@ export class StopSignal extends Error {
  * component with an AbortSignal, and its outcome (or the kill, the shutdown, the crash of the
  * component) is reported through the state machine. Never throws.
  */
-export async function runJob(options: { db: Db; job: Job; workerId: string; controller: AbortController }): Promise<void> {
+export async function runJob(options: { db: Db; job: Job; workerId: string; controller: AbortController; finish?: FinishRun }): Promise<void> {
   const { db, job, controller } = options;
+  const finish = options.finish ?? ((end: RunEnd) => finishRuns({ db, ends: [end], announce: announceEnd }).then(([ended]) => ended ?? null));
   const signal = controller.signal;
   const log = (message: string, type: EventType = "info") =>
     writeEvents({ db, events: [{ projectId: job.projectId, jobId: job.id, runId: job.runId, event: "job.log", component: job.component, type, message }] });
@@ -36,10 +37,7 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
       await spawnChildren({ db, job, configuration, rowIds });
       return;
     }
-    await writeEvents({
-      db,
-      events: [{ projectId: job.projectId, jobId: job.id, runId: job.runId, event: "job.started", component: job.component, message: `Job ${job.id} started on worker ${options.workerId} (attempt ${job.attempt})`, params: { workerId: options.workerId, attempt: job.attempt } }],
-    });
+    // Its job.started event was written by the claim.
     const component = findComponent(job.component);
     if (!component?.run) throw new UserError(`Component "${job.component}" has no runner on this Jobdeck.`);
     if (job.desiredStatus === "terminating") controller.abort(new StopSignal("terminate"));
@@ -51,7 +49,7 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
     const storage = storageClient(db, job, signal);
     const result: RunResult = await Promise.race([component.run({ job, configuration, rows, signal, log, storage }), stopped]);
     const files = [...storage.snapshots, ...(result.files ?? [])];
-    await report(db, job, result.outcome ?? "succeed", {
+    await report(finish, db, job, result.outcome ?? "succeed", {
       message: result.message,
       ...(result.input && { input: { tables: result.input } }),
       ...(result.output && { output: { tables: result.output } }),
@@ -66,37 +64,47 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
       return;
     }
     if (stop?.reason === "terminate") {
-      await report(db, job, "fail", { message: "The job was terminated." });
+      await report(finish, db, job, "fail", { message: "The job was terminated." });
       return;
     }
     const userError = error instanceof UserError;
     if (!userError) console.error(`[worker] job ${job.id} failed`, error);
     const message = userError ? error.message : `Internal error while running the job: ${error instanceof Error ? error.message : String(error)}`;
-    await report(db, job, "fail", { message, error: { type: userError ? "user" : "application", message } });
+    await report(finish, db, job, "fail", { message, error: { type: userError ? "user" : "application", message } });
   } finally {
     if (job.parentRunId) await settleContainer({ db, projectId: job.projectId, runId: job.parentRunId }).catch((e) => console.error("[worker] settle", e));
   }
 }
 
-async function report(db: Db, job: Job, outcome: JobOutcome, result: JobResult, extra: Partial<RunResult> = {}) {
+/** How a worker reports the end of a run: one at a time, or grouped (worker/group-commit.ts). */
+export type FinishRun = (end: RunEnd) => Promise<Job | null>;
+
+/** The job.finished event, written in the statement that ends the job; a termination's waits for who asked. */
+export const announceEnd: EndEvent = (end, ended) => {
+  if (ended.status === "terminated") return null;
+  const type: EventType = ended.status === "success" ? "success" : ended.status === "warning" ? "warn" : "error";
+  return {
+    event: "job.finished",
+    type,
+    message: `Job ${end.job.id} ended ${ended.status}${end.result?.message ? `: ${end.result.message}` : ""}`,
+    results: { status: ended.status, durationSeconds: ended.durationSeconds, credits: ended.credits },
+  };
+};
+
+async function report(finish: FinishRun, db: Db, job: Job, outcome: JobOutcome, result: JobResult, extra: Partial<RunResult> = {}) {
   const tables = (list?: { bytes?: number }[]) => (list ?? []).reduce((sum, t) => sum + (t.bytes ?? 0), 0);
-  const ended = await finishJob({
-    db,
-    jobId: job.id,
+  const ended = await finish({
+    job,
     outcome,
     result,
     usageData: extra.usageData,
     inputTablesBytesSum: tables(result.input?.tables),
     outputTablesBytesSum: tables(result.output?.tables),
   });
-  if (!ended) return;
-  let message = `Job ${job.id} ended ${ended.status}${result.message ? `: ${result.message}` : ""}`;
-  if (ended.status === "terminated") {
-    const kill = await db.jobEvent.findFirst({ where: { projectId: job.projectId, runId: job.runId, event: "job.terminate" }, orderBy: { id: "desc" } });
-    message = `Job ${job.id} terminated${kill?.description ? ` (${kill.description.replace(/^Requested/, "requested")})` : ""}`;
-  }
-  const type: EventType = ended.status === "success" ? "success" : ended.status === "warning" || ended.status === "terminated" ? "warn" : "error";
-  await writeEvents({ db, events: [{ projectId: job.projectId, jobId: job.id, runId: job.runId, event: "job.finished", component: job.component, type, message, results: { status: ended.status, durationSeconds: ended.durationSeconds, credits: ended.credits } }] });
+  if (ended?.status !== "terminated") return;
+  const kill = await db.jobEvent.findFirst({ where: { projectId: job.projectId, runId: job.runId, event: "job.terminate" }, orderBy: { id: "desc" } });
+  const message = `Job ${job.id} terminated${kill?.description ? ` (${kill.description.replace(/^Requested/, "requested")})` : ""}`;
+  await writeEvents({ db, events: [{ projectId: job.projectId, jobId: job.id, runId: job.runId, event: "job.finished", component: job.component, type: "warn", message, results: { status: ended.status, durationSeconds: ended.durationSeconds, credits: ended.credits } }] });
 }
 
 async function loadConfiguration(db: Db, job: Job) {

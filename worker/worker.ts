@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db";
 import { claimJobs } from "@/lib/jobs/claim-jobs";
 import { onKill, onWork } from "@/lib/jobs/kill-signal";
 import { recoverLostJobs } from "@/lib/jobs/recover-jobs";
+import { groupCommit } from "@/worker/group-commit";
 import { StopSignal, runJob } from "@/worker/run-job";
 
 export type WorkerOptions = {
@@ -46,7 +47,13 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   const running = new Map<string, Running>();
   let stopping = false;
   let wake: (() => void) | null = null;
-  const nudge = () => wake?.();
+  // A nudge while the loop is busy (claiming) is remembered, so the loop looks again at once.
+  let nudged = false;
+  const nudge = () => {
+    nudged = true;
+    wake?.();
+  };
+  const finish = groupCommit(db);
 
   const stopJobs = (ids: string[], reason: StopSignal["reason"]) => {
     for (const jobId of ids) running.get(jobId)?.controller.abort(new StopSignal(reason));
@@ -58,13 +65,10 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   const heartbeat = async () => {
     const ids = [...running.keys()].map((k) => BigInt(k));
     const now = new Date();
-    await db.worker.upsert({
-      where: { id },
-      create: { id, hostname: os.hostname(), pid: process.pid, concurrency, heartbeatAt: now },
-      update: { heartbeatAt: now },
-    });
-    if (ids.length === 0) return;
     const alive = await db.$queryRaw<{ id: bigint; desiredStatus: string }[]>`
+      WITH registered AS (
+        INSERT INTO "Worker" (id, hostname, pid, concurrency, "heartbeatAt") VALUES (${id}, ${os.hostname()}, ${process.pid}, ${concurrency}, ${now})
+        ON CONFLICT (id) DO UPDATE SET "heartbeatAt" = EXCLUDED."heartbeatAt")
       UPDATE "Job" SET "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)}, "heartbeatAt" = ${now}
       WHERE id = ANY(${ids}::bigint[]) AND "workerId" = ${id} AND status IN ('processing', 'terminating')
       RETURNING id, "desiredStatus"`;
@@ -81,6 +85,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   const loop = async () => {
     await heartbeat().catch((e) => log(`registration failed: ${message(e)}`));
     while (!stopping) {
+      nudged = false;
       try {
         if (Date.now() - lastRecovery >= recoveryEveryMs) {
           lastRecovery = Date.now();
@@ -93,7 +98,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
           const key = job.id.toString();
           const controller = new AbortController();
           if (job.type === "standard") leased.add(key);
-          const done = runJob({ db, job, workerId: id, controller })
+          const done = runJob({ db, job, workerId: id, controller, finish })
             .catch((e) => log(`job ${key} crashed the runner: ${message(e)}`))
             .finally(() => {
               running.delete(key);
@@ -103,14 +108,14 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
           running.set(key, { controller, done });
         }
         if (claimed.length > 0 && claimed.length === free) continue;
-        // Another worker held a project's scheduling lock: try again shortly rather than idle.
-        if (contended && claimed.length < free) {
-          await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
-          continue;
-        }
+        // A project's scheduling lock stayed busy past the wait (claimJobs waited already): ask again.
+        if (contended && claimed.length < free) continue;
       } catch (error) {
         log(`claim failed: ${message(error)}`);
+        nudged = false;
       }
+      // Jobs ended (or work arrived) while claiming: slots are free now, look again at once.
+      if (nudged && !stopping && running.size < concurrency) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, idlePollMs);
         function done() {

@@ -1,9 +1,8 @@
 import "server-only";
 import type { Db, DbClient } from "@/lib/db";
-import { writeEvents } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
 import { type ParentFacts, type ProjectFacts, type QueuedJob, type RunningJob, decide } from "@/lib/jobs/scheduler";
-import { FINAL_STATUSES, statusesAllowing } from "@/lib/jobs/state";
+import { FINAL_STATUSES, movesFor, statusesAllowing } from "@/lib/jobs/state";
 
 // Advisory-lock namespaces (first key of pg_try_advisory_xact_lock(int, int)).
 export const LOCK_PROJECT_SCHEDULING = 7301;
@@ -18,8 +17,11 @@ const lookahead = (want: number) => Math.max(50, want * 4);
  * Claims up to `slots` runnable jobs for a worker. Decisions are made per project under a
  * transaction-scoped advisory lock, so two workers can never both take the last free slot of a
  * project or start two jobs of one configuration; a project another worker is deciding for is
- * skipped (the project-level equivalent of SKIP LOCKED), and the queued rows themselves are taken
- * with FOR UPDATE SKIP LOCKED. Jobs that may not run yet are marked `waiting` with the reason.
+ * skipped at first (the project-level equivalent of SKIP LOCKED), then waited for briefly if slots
+ * are still free, and the queued rows themselves are taken with FOR UPDATE SKIP LOCKED. Jobs that
+ * may not run yet are marked `waiting` with the reason. Per project the claim costs five round
+ * trips whatever the number of jobs: BEGIN, the lock, the facts, one statement that starts,
+ * holds and writes the events, COMMIT.
  */
 export async function claimJobs(options: {
   db: Db;
@@ -27,6 +29,8 @@ export async function claimJobs(options: {
   slots: number;
   leaseMs: number;
   now?: () => Date;
+  /** How long to wait for a project's lock that another worker holds (after trying the others). */
+  lockWaitMs?: number;
 }): Promise<{ jobs: Job[]; contended: boolean }> {
   const { db } = options;
   if (options.slots <= 0) return { jobs: [], contended: false };
@@ -34,38 +38,67 @@ export async function claimJobs(options: {
     SELECT "projectId" FROM "Job" WHERE status = ANY(${QUEUED}::text[]) ORDER BY id LIMIT ${SCAN_LIMIT}`;
   const projects = [...new Set(scan.map((r) => r.projectId))];
   const claimed: Job[] = [];
+  const busy: number[] = [];
+  const lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
   let contended = false;
-  for (const projectId of projects) {
+  for (const [index, projectId] of projects.entries()) {
     const want = options.slots - claimed.length;
     if (want <= 0) break;
-    const jobs = await db.$transaction((tx) => claimInProject(tx, { ...options, projectId, want }));
+    // The last project and none skipped: wait for its lock in this transaction rather than a second one.
+    const waitMs = index === projects.length - 1 && busy.length === 0 ? lockWaitMs : 0;
+    const jobs = await claimInProjectOrBusy(db, { ...options, projectId, want, waitMs });
+    if (jobs !== null) claimed.push(...jobs);
+    else if (waitMs > 0) contended = true;
+    else busy.push(projectId);
+  }
+  for (const projectId of busy) {
+    const want = options.slots - claimed.length;
+    if (want <= 0) break;
+    const jobs = lockWaitMs > 0 ? await claimInProjectOrBusy(db, { ...options, projectId, want, waitMs: lockWaitMs }) : null;
     if (jobs === null) contended = true;
     else claimed.push(...jobs);
   }
-  // `contended`: another worker was deciding for a project we skipped; worth asking again soon.
+  // `contended`: a project's lock stayed busy; worth asking again at once.
   return { jobs: claimed, contended };
 }
 
+// Long enough for another worker's claim (a few round trips), short enough not to stall a worker.
+const LOCK_WAIT_MS = 250;
+
+async function claimInProjectOrBusy(db: Db, options: ClaimOptions): Promise<Job[] | null> {
+  try {
+    return await db.$transaction((tx) => claimInProject(tx, options));
+  } catch (error) {
+    if (options.waitMs > 0 && isLockTimeout(error)) return null;
+    throw error;
+  }
+}
+
+function isLockTimeout(error: unknown): boolean {
+  // 55P03 lock_not_available, raised when lock_timeout runs out.
+  const text = error instanceof Error ? `${error.message} ${JSON.stringify((error as { meta?: unknown }).meta ?? {})}` : String(error);
+  return /55P03|lock timeout/i.test(text);
+}
+
+type ClaimOptions = { projectId: number; want: number; workerId: string; leaseMs: number; now?: () => Date; waitMs: number };
+
 type QueuedRow = QueuedJob & { status: string; waitReason: string | null; waitDetail: string | null; runId: string };
 
-async function claimInProject(
-  tx: DbClient,
-  options: { projectId: number; want: number; workerId: string; leaseMs: number; now?: () => Date },
-): Promise<Job[] | null> {
+async function claimInProject(tx: DbClient, options: ClaimOptions): Promise<Job[] | null> {
   const { projectId } = options;
   const [lock] = await tx.$queryRaw<[{ ok: boolean }]>`SELECT pg_try_advisory_xact_lock(${LOCK_PROJECT_SCHEDULING}::int, ${projectId}::int) AS ok`;
-  if (!lock.ok) return null;
+  if (!lock.ok) {
+    if (options.waitMs <= 0) return null;
+    // lock_timeout bounds the wait (the CTE runs first); running out aborts the transaction.
+    await tx.$executeRaw`
+      WITH t AS MATERIALIZED (SELECT set_config('lock_timeout', ${`${Math.ceil(options.waitMs)}ms`}, true))
+      SELECT pg_advisory_xact_lock(${LOCK_PROJECT_SCHEDULING}::int, ${projectId}::int) FROM t`;
+  }
 
-  const queued = await tx.$queryRaw<QueuedRow[]>`
-    SELECT j.id, j."runId", j.type, j.component, coalesce(c.type, 'other') AS "componentType", j.config, j."branchId",
-           j."tokenId", j.phase, j."parentRunId", j.status, j."waitReason", j."waitDetail"
-    FROM "Job" j LEFT JOIN "Component" c ON c.id = j.component
-    WHERE j."projectId" = ${projectId} AND j.status = ANY(${QUEUED}::text[])
-    ORDER BY j.id LIMIT ${lookahead(options.want)}
-    FOR UPDATE OF j SKIP LOCKED`;
+  // Read only after the lock is held: this statement's snapshot then sees every earlier decision.
+  const { queued, facts } = await loadQueuedAndFacts(tx, projectId, lookahead(options.want));
   if (queued.length === 0) return [];
 
-  const facts = await loadFacts(tx, projectId, queued);
   const start: bigint[] = [];
   const hold: { job: QueuedRow; reason: string; detail: string }[] = [];
   for (const job of queued) {
@@ -79,74 +112,96 @@ async function claimInProject(
       hold.push({ job, reason: decision.reason, detail: decision.detail });
     }
   }
+  if (start.length === 0 && hold.length === 0) return [];
 
   const now = options.now?.() ?? new Date();
-  const started =
-    start.length === 0
-      ? []
-      : await tx.job.updateManyAndReturn({
-      where: { id: { in: start }, status: { in: QUEUED } },
-      data: {
-        status: "processing",
-        startTime: now,
-        workerId: options.workerId,
-        heartbeatAt: now,
-        leaseExpiresAt: new Date(now.getTime() + options.leaseMs),
-        attempt: { increment: 1 },
-        waitReason: null,
-        waitDetail: null,
-      },
-    });
-  for (const { job, reason, detail } of hold) {
-    await tx.job.updateMany({ where: { id: job.id, status: job.status }, data: { status: "waiting", waitReason: reason, waitDetail: detail } });
-  }
-  await writeEvents({
-    db: tx,
-    events: hold
-      .filter((h) => h.job.waitReason !== h.reason)
-      .map((h) => ({
-        projectId,
-        jobId: h.job.id,
-        runId: h.job.runId,
-        event: "job.waiting",
-        component: h.job.component,
-        type: "info" as const,
-        message: `Waiting: ${h.detail}`,
-        params: { reason: h.reason },
-        created: now,
-      })),
-  });
-  return started.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const starting = movesFor("start");
+  const waiting = movesFor("wait");
+  const announced = hold.filter((h) => h.job.waitReason !== h.reason);
+  // One statement: conditional updates (WHERE status = a status the move is legal from) and the
+  // events of the jobs that moved. Standard jobs log their start; containers log their children.
+  const started = await tx.$queryRaw<Job[]>`
+    WITH start_moves AS (SELECT * FROM unnest(${starting.from}::text[], ${starting.to}::text[]) AS m("from", "to")),
+    started AS (
+      UPDATE "Job" j SET status = m."to", "startTime" = ${now}, "workerId" = ${options.workerId}, "heartbeatAt" = ${now},
+             "leaseExpiresAt" = ${new Date(now.getTime() + options.leaseMs)}, attempt = j.attempt + 1,
+             "waitReason" = NULL, "waitDetail" = NULL, "updatedAt" = ${now}
+      FROM start_moves m
+      WHERE j.id = ANY(${start}::bigint[]) AND j.status = m."from"
+      RETURNING j.*),
+    started_events AS (
+      INSERT INTO "JobEvent" ("projectId", "jobId", "runId", event, component, message, type, params, created)
+      SELECT s."projectId", s.id, s."runId", 'job.started', s.component,
+             format('Job %s started on worker %s (attempt %s)', s.id, ${options.workerId}::text, s.attempt), 'info',
+             jsonb_build_object('workerId', ${options.workerId}::text, 'attempt', s.attempt), ${now}
+      FROM started s WHERE s.type = 'standard'),
+    held AS (
+      UPDATE "Job" j SET status = m."to", "waitReason" = h.reason, "waitDetail" = h.detail, "updatedAt" = ${now}
+      FROM unnest(${hold.map((h) => h.job.id)}::bigint[], ${hold.map((h) => h.job.status)}::text[],
+                  ${hold.map((h) => h.reason)}::text[], ${hold.map((h) => h.detail)}::text[]) AS h(id, "from", reason, detail)
+      JOIN unnest(${waiting.from}::text[], ${waiting.to}::text[]) AS m("from", "to") ON m."from" = h."from"
+      WHERE j.id = h.id AND j.status = h."from"
+      RETURNING j.id, j."runId", j.component, j."waitDetail"),
+    held_events AS (
+      INSERT INTO "JobEvent" ("projectId", "jobId", "runId", event, component, message, type, params, created)
+      SELECT ${projectId}, w.id, w."runId", 'job.waiting', w.component, 'Waiting: ' || w."waitDetail", 'info',
+             jsonb_build_object('reason', a.reason), ${now}
+      FROM held w JOIN unnest(${announced.map((h) => h.job.id)}::bigint[], ${announced.map((h) => h.reason)}::text[]) AS a(id, reason) ON a.id = w.id)
+    SELECT * FROM started ORDER BY id`;
+  return started;
 }
 
-async function loadFacts(tx: DbClient, projectId: number, queued: QueuedRow[]): Promise<ProjectFacts> {
-  const parentRunIds = [...new Set(queued.map((q) => q.parentRunId).filter((r): r is string => r !== null))];
-  const phaseParents = [...new Set(queued.filter((q) => q.type === "phaseContainer" && q.parentRunId).map((q) => q.parentRunId!))];
-  // One after the other: an interactive transaction is one connection.
-  const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { maxProcessingJobs: true } });
-  const running = await tx.$queryRaw<RunningJob[]>`
-      SELECT r.id, r.type, r.component, r.config, r."branchId", r."tokenId", r."parentRunId", p.type AS "parentType"
-      FROM "Job" r LEFT JOIN "Job" p ON p."projectId" = r."projectId" AND p."runId" = r."parentRunId"
-      WHERE r."projectId" = ${projectId} AND r.status = ANY(${HOLDING_A_SLOT}::text[])`;
-  const parents =
-    parentRunIds.length === 0
-      ? []
-      : await tx.$queryRaw<ParentFacts[]>`
-          SELECT "runId", type, status, parallelism FROM "Job"
-          WHERE "projectId" = ${projectId} AND "runId" = ANY(${parentRunIds}::text[])`;
-  const phases =
-    phaseParents.length === 0
-      ? []
-      : await tx.$queryRaw<{ parentRunId: string; phase: number }[]>`
-          SELECT "parentRunId", phase FROM "Job"
-          WHERE "projectId" = ${projectId} AND "parentRunId" = ANY(${phaseParents}::text[])
-            AND type = 'phaseContainer' AND phase IS NOT NULL AND NOT (status = ANY(${FINAL_STATUSES as readonly string[]}::text[]))`;
+/**
+ * The queued rows (locked, oldest first) and what the scheduler needs to decide on them, in one
+ * statement: the project limit, the jobs holding a slot, the queued jobs' parents and the
+ * unfinished phases of their orchestrations.
+ */
+async function loadQueuedAndFacts(tx: DbClient, projectId: number, limit: number): Promise<{ queued: QueuedRow[]; facts: ProjectFacts }> {
+  type Row = {
+    maxProcessingJobs: number;
+    queued: (Omit<QueuedRow, "id"> & { id: string })[];
+    running: (Omit<RunningJob, "id"> & { id: string })[];
+    parents: ParentFacts[];
+    phases: { parentRunId: string; phase: number }[];
+  };
+  const [row] = await tx.$queryRaw<Row[]>`
+    WITH queued AS MATERIALIZED (
+      SELECT j.id, j."runId", j.type, j.component, coalesce(c.type, 'other') AS "componentType", j.config, j."branchId",
+             j."tokenId", j.phase, j."parentRunId", j.status, j."waitReason", j."waitDetail"
+      FROM "Job" j LEFT JOIN "Component" c ON c.id = j.component
+      WHERE j."projectId" = ${projectId} AND j.status = ANY(${QUEUED}::text[])
+      ORDER BY j.id LIMIT ${limit}
+      FOR UPDATE OF j SKIP LOCKED)
+    SELECT
+      (SELECT "maxProcessingJobs" FROM "Project" WHERE id = ${projectId}) AS "maxProcessingJobs",
+      (SELECT coalesce(json_agg(json_build_object(
+          'id', q.id::text, 'runId', q."runId", 'type', q.type, 'component', q.component, 'componentType', q."componentType",
+          'config', q.config, 'branchId', q."branchId", 'tokenId', q."tokenId", 'phase', q.phase, 'parentRunId', q."parentRunId",
+          'status', q.status, 'waitReason', q."waitReason", 'waitDetail', q."waitDetail") ORDER BY q.id), '[]'::json)
+       FROM queued q) AS queued,
+      (SELECT coalesce(json_agg(json_build_object(
+          'id', r.id::text, 'type', r.type, 'component', r.component, 'config', r.config, 'branchId', r."branchId",
+          'tokenId', r."tokenId", 'parentRunId', r."parentRunId", 'parentType', p.type)), '[]'::json)
+       FROM "Job" r LEFT JOIN "Job" p ON p."projectId" = r."projectId" AND p."runId" = r."parentRunId"
+       WHERE r."projectId" = ${projectId} AND r.status = ANY(${HOLDING_A_SLOT}::text[])) AS running,
+      (SELECT coalesce(json_agg(json_build_object('runId', p."runId", 'type', p.type, 'status', p.status, 'parallelism', p.parallelism)), '[]'::json)
+       FROM "Job" p
+       WHERE p."projectId" = ${projectId} AND p."runId" IN (SELECT "parentRunId" FROM queued WHERE "parentRunId" IS NOT NULL)) AS parents,
+      (SELECT coalesce(json_agg(json_build_object('parentRunId', ph."parentRunId", 'phase', ph.phase)), '[]'::json)
+       FROM "Job" ph
+       WHERE ph."projectId" = ${projectId} AND ph."parentRunId" IN (SELECT "parentRunId" FROM queued WHERE type = 'phaseContainer')
+         AND ph.type = 'phaseContainer' AND ph.phase IS NOT NULL
+         AND NOT (ph.status = ANY(${FINAL_STATUSES as readonly string[]}::text[]))) AS phases`;
+  if (!row) throw new Error(`Project ${projectId} not found`);
   const unfinishedPhases = new Map<string, number[]>();
-  for (const p of phases) unfinishedPhases.set(p.parentRunId, [...(unfinishedPhases.get(p.parentRunId) ?? []), p.phase]);
+  for (const p of row.phases) unfinishedPhases.set(p.parentRunId, [...(unfinishedPhases.get(p.parentRunId) ?? []), p.phase]);
   return {
-    maxProcessingJobs: project.maxProcessingJobs,
-    running,
-    parents: new Map(parents.map((p) => [p.runId, p])),
-    unfinishedPhases,
+    queued: row.queued.map((q) => ({ ...q, id: BigInt(q.id) })),
+    facts: {
+      maxProcessingJobs: row.maxProcessingJobs,
+      running: row.running.map((r) => ({ ...r, id: BigInt(r.id) })),
+      parents: new Map(row.parents.map((p) => [p.runId, p])),
+      unfinishedPhases,
+    },
   };
 }

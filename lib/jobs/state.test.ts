@@ -7,6 +7,7 @@ import {
   type JobStatus,
   isFinished,
   isKillable,
+  movesFor,
   nextStatus,
   statusesAllowing,
 } from "./state";
@@ -48,5 +49,13 @@ describe("job state machine", () => {
     expect(statusesAllowing("kill")).toEqual(["created", "waiting", "processing"]);
     expect(statusesAllowing("start")).toEqual(["created", "waiting"]);
     expect(statusesAllowing("succeed")).toEqual(["processing", "terminating"]);
+  });
+
+  it("lists every legal move of an event for set-based updates, and only those", () => {
+    for (const event of JOB_EVENTS) {
+      const { from, to } = movesFor(event);
+      expect(from.map((s, i) => [s, to[i]])).toEqual(JOB_STATUSES.filter((s) => expected[s][event]).map((s) => [s, expected[s][event]]));
+    }
+    expect(movesFor("fail")).toEqual({ from: ["processing", "terminating"], to: ["error", "terminated"] });
   });
 });

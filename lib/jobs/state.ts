@@ -73,3 +73,12 @@ export function nextStatus(status: JobStatus, event: JobEvent): JobStatus | null
 export function statusesAllowing(event: JobEvent): JobStatus[] {
   return JOB_STATUSES.filter((s) => nextStatus(s, event) !== null);
 }
+
+/**
+ * Every legal move of `event` as `[from, to]` pairs: what a set-based conditional update joins on
+ * (`WHERE status = from`, `SET status = to`), so SQL that moves many jobs at once asks here too.
+ */
+export function movesFor(event: JobEvent): { from: JobStatus[]; to: JobStatus[] } {
+  const from = statusesAllowing(event);
+  return { from, to: from.map((s) => nextStatus(s, event)!) };
+}
