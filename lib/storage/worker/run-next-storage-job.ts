@@ -7,10 +7,10 @@ import { CsvError } from "@/lib/storage/csv/csv-error";
 import { FileTooLargeError } from "@/lib/storage/files/write-file";
 import { toFileWriteError } from "@/lib/storage/files/fs-errors";
 import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
-import { claimNextStorageJob, finishStorageJob, MAX_ATTEMPTS, renewLease, type StorageJobEnd } from "@/lib/storage/jobs/transitions";
+import { claimNextStorageJob, finishStorageJob, LEASE_MS, MAX_ATTEMPTS, renewLease, type StorageJobEnd } from "@/lib/storage/jobs/transitions";
 import { runOperation } from "@/lib/storage/operations/run-operation";
 
-const RENEW_EVERY_MS = 30_000;
+const RENEW_EVERY_MS = Math.floor(LEASE_MS / 3);
 
 /** User errors keep their words; anything unexpected gets a reference and goes to the log. */
 export function classifyFailure(error: unknown, job: StorageJob): StorageJobEnd & { status: "error" } {
