@@ -59,7 +59,7 @@ export async function closeDb(): Promise<void> {
 // as opposed to a bad query: 57P01 admin shutdown, 57P02 crash shutdown, 57P03 starting up / shutting down.
 const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 const UNAVAILABLE_CODES = new Set(["57P01", "57P02", "57P03", "P1001", "P1002", "P1008", "P1017", "ECONNREFUSED", "ECONNRESET"]);
-const UNAVAILABLE_MESSAGE = /Connection terminated|Can't reach database server|server closed the connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command/i;
+const UNAVAILABLE_MESSAGE = /Connection terminated|not queryable|Can't reach database server|server closed the connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command/i;
 
 /** True when `error` says the database could not be reached or dropped the connection. */
 export function isDatabaseUnavailable(error: unknown): boolean {

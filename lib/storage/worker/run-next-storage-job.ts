@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "@/lib/db";
+import { type Db, isDatabaseUnavailable } from "@/lib/db";
 import { env } from "@/lib/env";
 import { writeEvent } from "@/lib/events/write-event";
 import type { StorageJob } from "@/lib/generated/prisma/client";
@@ -44,6 +44,8 @@ export async function runNextStorageJob(options: { db: Db; workerId: string; fil
     end = { status: "success", results: outcome.results, inBytes: outcome.inBytes, outBytes: outcome.outBytes };
     message = outcome.message;
   } catch (error) {
+    // The database went away: leave the job to be claimed again when its lease runs out.
+    if (isDatabaseUnavailable(error)) throw error;
     const failure = classifyFailure(error, job);
     end = failure;
     message = `${job.operationName} of ${job.tableId ?? "storage"} failed: ${failure.message}`;
