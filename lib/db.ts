@@ -54,3 +54,22 @@ export async function closeDb(): Promise<void> {
   holder.__jobdeckDb = undefined;
   await handle?.close();
 }
+
+// Driver errors that mean "the database is not there right now" (down, restarting, connection cut),
+// as opposed to a bad query: 57P01 admin shutdown, 57P02 crash shutdown, 57P03 starting up / shutting down.
+const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+const UNAVAILABLE_CODES = new Set(["57P01", "57P02", "57P03", "P1001", "P1002", "P1008", "P1017", "ECONNREFUSED", "ECONNRESET"]);
+const UNAVAILABLE_MESSAGE = /Connection terminated|not queryable|Can't reach database server|server closed the connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command/i;
+
+/** True when `error` says the database could not be reached or dropped the connection. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const x = e as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } } }; cause?: unknown };
+    const adapter = x.meta?.driverAdapterError?.cause;
+    if (adapter?.kind && UNAVAILABLE_KINDS.has(adapter.kind)) return true;
+    if (UNAVAILABLE_CODES.has(String(adapter?.originalCode ?? adapter?.code ?? x.code))) return true;
+    if (typeof x.message === "string" && UNAVAILABLE_MESSAGE.test(x.message)) return true;
+    e = x.cause;
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "@/lib/db";
+import { type Db, isDatabaseUnavailable } from "@/lib/db";
 import { writeEvents, type EventType } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
 import { settleContainer } from "@/lib/jobs/settle-containers";
@@ -65,6 +65,12 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
     }
     if (stop?.reason === "terminate") {
       await report(finish, db, job, "fail", { message: "The job was terminated." });
+      return;
+    }
+    // The database went away mid-job: not the job's fault, and nothing can be reported now. The lease
+    // is no longer renewed, so recovery queues the job again once the database is back.
+    if (isDatabaseUnavailable(error)) {
+      console.error(`[worker] job ${job.id}: the database is unavailable; leaving it to be queued again`);
       return;
     }
     const userError = error instanceof UserError;

@@ -5,7 +5,7 @@ import { matchesIfNoneMatch, notModified, revalidatedHeaders, sharedAnswer, vers
 import { authenticateCaller, type Credential } from "@/lib/auth/caller";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import type { AuthContext } from "@/lib/auth/tokens";
-import { db } from "@/lib/db";
+import { db, isDatabaseUnavailable } from "@/lib/db";
 import { ApiError, badRequest, forbidden, invalidInput, unauthorized } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
@@ -111,6 +111,13 @@ export function publicOrigin(request: NextRequest): string {
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) return NextResponse.json(error.toJSON(), { status: error.status });
   if (error instanceof z.ZodError) return errorResponse(zodToApiError(error));
+  if (isDatabaseUnavailable(error)) {
+    console.error(`[api] database unavailable: ${error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1) : String(error)}`);
+    return NextResponse.json(
+      { error: "The database is unavailable at the moment; try again shortly.", code: "databaseUnavailable", status: 503 },
+      { status: 503, headers: { "Retry-After": "2" } },
+    );
+  }
   const id = Math.random().toString(36).slice(2, 10);
   console.error(`[api] unexpected error ${id}`, error);
   return NextResponse.json(

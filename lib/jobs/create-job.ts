@@ -70,47 +70,53 @@ export async function createJob(options: {
     options.type ??
     (component.type === "orchestrator" ? "orchestrationContainer" : input.parallelism && enabledRows > 0 ? "container" : "standard");
 
-  const job = await db.job.create({
-    data: {
-      id,
-      projectId: auth.projectId,
-      tokenId: auth.tokenId,
-      runId,
-      parentRunId: parent?.runId ?? null,
-      rootRunId: parent?.rootRunId ?? runId,
-      status: "created",
-      desiredStatus: "processing",
-      mode: input.mode,
-      type,
-      component: input.component,
-      config: input.config ?? null,
-      configData: (input.configData ?? undefined) as object | undefined,
-      configRowIds: input.configRowIds ?? [],
-      tag: input.tag ?? null,
-      branchId,
-      backendSize: input.backend?.size ?? null,
-      parallelism: input.parallelism ?? null,
-      onError: input.behavior?.onError ?? null,
-      phase: options.phase ?? null,
-      createdTime: now,
-      updatedAt: now,
-    },
-  });
-  await writeEvents({
-    db,
-    events: [
-      {
+  // The job and its job.created event commit together: a database that goes away in between
+  // leaves neither, never a job without its first event.
+  const job = await db.$transaction(async (tx) => {
+    const job = await tx.job.create({
+      data: {
+        id,
         projectId: auth.projectId,
-        jobId: job.id,
-        runId: job.runId,
-        event: "job.created",
-        component: job.component,
-        message: `Job ${job.id} created`,
-        params: { mode: job.mode, config: job.config, configRowIds: job.configRowIds, tag: job.tag },
-        created: now,
+        tokenId: auth.tokenId,
+        runId,
+        parentRunId: parent?.runId ?? null,
+        rootRunId: parent?.rootRunId ?? runId,
+        status: "created",
+        desiredStatus: "processing",
+        mode: input.mode,
+        type,
+        component: input.component,
+        config: input.config ?? null,
+        configData: (input.configData ?? undefined) as object | undefined,
+        configRowIds: input.configRowIds ?? [],
+        tag: input.tag ?? null,
+        branchId,
+        backendSize: input.backend?.size ?? null,
+        parallelism: input.parallelism ?? null,
+        onError: input.behavior?.onError ?? null,
+        phase: options.phase ?? null,
+        createdTime: now,
+        updatedAt: now,
       },
-    ],
+    });
+    await writeEvents({
+      db: tx,
+      events: [
+        {
+          projectId: auth.projectId,
+          jobId: job.id,
+          runId: job.runId,
+          event: "job.created",
+          component: job.component,
+          message: `Job ${job.id} created`,
+          params: { mode: job.mode, config: job.config, configRowIds: job.configRowIds, tag: job.tag },
+          created: now,
+        },
+      ],
+    });
+    return job;
   });
-  await publishWork(db);
+  // Only a wake-up: idle workers poll anyway, so a lost one must not fail a job that exists.
+  await publishWork(db).catch(() => undefined);
   return job;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "@/lib/db";
+import { type Db, isDatabaseUnavailable } from "@/lib/db";
 import { ApiError } from "@/lib/errors";
 import { writeEvents } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
@@ -36,6 +36,8 @@ export async function spawnChildren(options: { db: Db; job: Job; configuration: 
         events: [{ projectId: job.projectId, jobId: job.id, runId: job.runId, event: "job.children", component: job.component, message: `Created ${children.length} child job${children.length === 1 ? "" : "s"}` }],
       });
     } catch (error) {
+      // An outage is not a bad plan: the container runs again once the database is back.
+      if (isDatabaseUnavailable(error)) throw error;
       const message = error instanceof ApiError || error instanceof PlanError ? error.message : "Could not create the child jobs.";
       if (!(error instanceof ApiError || error instanceof PlanError)) console.error(`[worker] spawning children of job ${job.id}`, error);
       // Children made before the failure must not run under a failed parent.

@@ -7,6 +7,7 @@ import type { Db } from "@/lib/db";
 import { ApiError } from "@/lib/errors";
 import type { File, Job, StorageJob } from "@/lib/generated/prisma/client";
 import { ensureBucket } from "@/lib/storage/buckets";
+import { deleteFile } from "@/lib/storage/files/delete-file";
 import { openStoredFile } from "@/lib/storage/files/open-file";
 import { storeFile } from "@/lib/storage/files/store-file";
 import { isFinalStorageStatus } from "@/lib/storage/jobs/state";
@@ -26,15 +27,18 @@ export function storageClient(db: Db, job: Job, signal: AbortSignal) {
   const auth = { projectId: job.projectId, tokenId: job.tokenId } as AuthContext;
   const common = { db, auth, runId: job.runId };
 
-  async function finished(queued: { id: bigint }): Promise<StorageJob> {
+  async function ended(queued: { id: bigint }): Promise<StorageJob> {
     for (;;) {
       const sj = await db.storageJob.findUniqueOrThrow({ where: { id: queued.id } });
-      if (isFinalStorageStatus(sj.status)) {
-        if (sj.status !== "success") throw new UserError(`Storage job ${sj.id} (${sj.operationName} ${sj.tableId ?? ""}) failed: ${sj.errorMessage ?? "unknown error"}`);
-        return sj;
-      }
+      if (isFinalStorageStatus(sj.status)) return sj;
       await sleep(100, signal);
     }
+  }
+
+  async function finished(queued: { id: bigint }): Promise<StorageJob> {
+    const sj = await ended(queued);
+    if (sj.status !== "success") throw new UserError(`Storage job ${sj.id} (${sj.operationName} ${sj.tableId ?? ""}) failed: ${sj.errorMessage ?? "unknown error"}`);
+    return sj;
   }
 
   async function tableRef(tableId: string, bytes: number): Promise<TableRef> {
@@ -46,8 +50,14 @@ export function storageClient(db: Db, job: Job, signal: AbortSignal) {
     debug,
     snapshots,
     /** Stores bytes as a File of this job's run. */
-    saveFile(name: string, source: Readable, tags: string[] = []): Promise<File> {
-      return storeFile({ db, projectId: job.projectId, tokenId: job.tokenId, name, source, tags, runId: job.runId, contentType: "text/csv" });
+    async saveFile(name: string, source: Readable, tags: string[] = []): Promise<File> {
+      const file = await storeFile({ db, projectId: job.projectId, tokenId: job.tokenId, name, source, tags, runId: job.runId, contentType: "text/csv" });
+      // A rerun (the worker of an earlier attempt died) replaces what earlier attempts saved under this name.
+      if (job.attempt > 1 && job.startTime) {
+        const earlier = await db.file.findMany({ where: { projectId: job.projectId, runId: job.runId, name, id: { not: file.id }, created: { lt: job.startTime } }, select: { id: true } });
+        for (const e of earlier) await deleteFile({ db, projectId: job.projectId, id: e.id.toString() });
+      }
+      return file;
     },
 
     /** Loads a CSV File into `tableId`: creates bucket and table when missing, else imports into it.
@@ -61,11 +71,19 @@ export function storageClient(db: Db, job: Job, signal: AbortSignal) {
       }
       await ensureBucket({ db, projectId: job.projectId, stage: parsed.stage, name: parsed.bucketName });
       const exists = await db.storageTable.findUnique({ where: { projectId_tableId: { projectId: job.projectId, tableId } } });
+      const importInto = async () =>
+        finished(await requestTableImport({ ...common, tableId, input: { dataFileId: file.id.toString(), incremental: options.incremental ?? false } }));
       try {
-        const queued = exists
-          ? await requestTableImport({ ...common, tableId, input: { dataFileId: file.id.toString(), incremental: options.incremental ?? false } })
-          : await requestTableCreate({ ...common, bucketId: parsed.bucketId, input: { name: parsed.name, dataFileId: file.id.toString(), primaryKey: options.primaryKey } as never });
-        await finished(queued);
+        if (exists) await importInto();
+        else {
+          const created = await requestTableCreate({ ...common, bucketId: parsed.bucketId, input: { name: parsed.name, dataFileId: file.id.toString(), primaryKey: options.primaryKey } as never })
+            .then(ended)
+            .catch((error: unknown) => (error instanceof ApiError && error.code === "tableExists" ? null : Promise.reject(error)));
+          // The table appeared meanwhile (the create of an earlier attempt of this job, whose worker
+          // died, landed first): import into it, as a rerun that found it would have.
+          if (created === null || (created.status !== "success" && created.errorCode === "tableExists")) await importInto();
+          else if (created.status !== "success") await finished(created);
+        }
       } catch (error) {
         if (error instanceof ApiError) throw new UserError(`Cannot write ${tableId}: ${error.message}`);
         throw error;

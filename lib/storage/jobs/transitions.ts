@@ -2,9 +2,12 @@ import "server-only";
 // The conditional updates that move a Storage job. Each names the status it expects, so a job that
 // another worker reclaimed (its lease had run out) cannot be finished twice.
 import type { Db } from "@/lib/db";
+import { env } from "@/lib/env";
 import type { StorageJob } from "@/lib/generated/prisma/client";
 
-export const LEASE_MS = 5 * 60_000;
+// The same lease as component jobs (JOBDECK_LEASE_SECONDS): a Storage job whose worker died runs
+// again within seconds, not minutes, while the component job that waits for it still holds its own.
+export const LEASE_MS = env.JOBDECK_LEASE_SECONDS * 1000;
 export const MAX_ATTEMPTS = 3;
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "@/lib/db";
+import { type Db, isDatabaseUnavailable } from "@/lib/db";
 import { env } from "@/lib/env";
 import { writeEvent } from "@/lib/events/write-event";
 import type { StorageJob } from "@/lib/generated/prisma/client";
@@ -7,10 +7,10 @@ import { CsvError } from "@/lib/storage/csv/csv-error";
 import { FileTooLargeError } from "@/lib/storage/files/write-file";
 import { toFileWriteError } from "@/lib/storage/files/fs-errors";
 import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
-import { claimNextStorageJob, finishStorageJob, MAX_ATTEMPTS, renewLease, type StorageJobEnd } from "@/lib/storage/jobs/transitions";
+import { claimNextStorageJob, finishStorageJob, LEASE_MS, MAX_ATTEMPTS, renewLease, type StorageJobEnd } from "@/lib/storage/jobs/transitions";
 import { runOperation } from "@/lib/storage/operations/run-operation";
 
-const RENEW_EVERY_MS = 30_000;
+const RENEW_EVERY_MS = Math.floor(LEASE_MS / 3);
 
 /** User errors keep their words; anything unexpected gets a reference and goes to the log. */
 export function classifyFailure(error: unknown, job: StorageJob): StorageJobEnd & { status: "error" } {
@@ -44,6 +44,8 @@ export async function runNextStorageJob(options: { db: Db; workerId: string; fil
     end = { status: "success", results: outcome.results, inBytes: outcome.inBytes, outBytes: outcome.outBytes };
     message = outcome.message;
   } catch (error) {
+    // The database went away: leave the job to be claimed again when its lease runs out.
+    if (isDatabaseUnavailable(error)) throw error;
     const failure = classifyFailure(error, job);
     end = failure;
     message = `${job.operationName} of ${job.tableId ?? "storage"} failed: ${failure.message}`;
