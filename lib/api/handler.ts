@@ -4,6 +4,7 @@ import { z } from "zod";
 import { authenticateSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { type AuthContext, authenticateToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest, forbidden, invalidInput, unauthorized } from "@/lib/errors";
 
 export const TOKEN_HEADER = "x-storageapi-token";
@@ -89,6 +90,13 @@ export function publicOrigin(request: NextRequest): string {
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) return NextResponse.json(error.toJSON(), { status: error.status });
   if (error instanceof z.ZodError) return errorResponse(zodToApiError(error));
+  // Two requests racing for one row (both delete it, both create it): the loser gets a 404 or 409.
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
+    return errorResponse(new ApiError(404, "notFound", "It was not found; another request may have just deleted it."));
+  }
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    return errorResponse(new ApiError(409, "conflict", "Another request has just created the same thing."));
+  }
   const id = Math.random().toString(36).slice(2, 10);
   console.error(`[api] unexpected error ${id}`, error);
   return NextResponse.json(
@@ -108,8 +116,7 @@ export function zodToApiError(error: z.ZodError): ApiError {
 export async function readJson<S extends z.ZodType>(request: NextRequest, schema: S): Promise<z.output<S>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge();
+  const text = await readBodyText(request);
   let value: unknown;
   try {
     value = text.trim() === "" ? {} : JSON.parse(text);
@@ -124,6 +131,37 @@ export async function readJson<S extends z.ZodType>(request: NextRequest, schema
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw zodToApiError(parsed.error);
   return parsed.data;
+}
+
+/**
+ * The body as text, read chunk by chunk: a chunked body with no Content-Length is cut off at the
+ * limit instead of being held in memory whole. JSON is UTF-8 (RFC 8259): other bytes are refused.
+ */
+async function readBodyText(request: NextRequest): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw badRequest("bodyIncomplete", "The request body ended before it was complete.");
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > MAX_JSON_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw badRequest("malformedJson", "The request body is not valid UTF-8.");
+  }
 }
 
 // PostgreSQL text and jsonb cannot hold NUL characters, and lone UTF-16 surrogates are not text.
@@ -154,6 +192,25 @@ export function inspectJson(value: unknown): { kind: "depth" } | { kind: "text";
     }
   }
   return null;
+}
+
+/** The HTTP methods a route module can export. */
+export const ROUTE_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
+type RouteMethod = (typeof ROUTE_METHODS)[number];
+
+/**
+ * Handlers for the methods a route does not serve: the same JSON error as everything else (405, with
+ * `Allow`), where Next.js would answer an empty body. `export const { PUT, DELETE, PATCH } =
+ * otherMethods(["GET", "POST"])`.
+ */
+export function otherMethods(served: readonly RouteMethod[]): Record<RouteMethod, () => Promise<Response>> {
+  const allow = [...served, ...(served.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const refuse = async () => {
+    const response = errorResponse(new ApiError(405, "methodNotAllowed", `This endpoint answers ${served.join(", ")} only.`));
+    response.headers.set("Allow", allow);
+    return response;
+  };
+  return Object.fromEntries(ROUTE_METHODS.map((m) => [m, refuse])) as Record<RouteMethod, () => Promise<Response>>;
 }
 
 function tooLarge() {

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { matchesIfNoneMatch, revalidatedHeaders } from "@/lib/api/conditional";
-import { withAuth } from "@/lib/api/handler";
+import { otherMethods, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { getJob } from "@/lib/jobs/get-job";
 import { jobVersionTag } from "@/lib/jobs/job-version";
@@ -12,3 +12,5 @@ export const GET = withAuth<{ id: string }>({ permission: "read" }, async (reque
   const job = await getJob({ db: db(), projectId: auth.projectId, id: params.id, origin });
   return NextResponse.json(job, { headers: etag ? revalidatedHeaders(etag) : { "Cache-Control": "no-store" } });
 });
+
+export const { POST, PUT, DELETE, PATCH } = otherMethods(["GET"]);

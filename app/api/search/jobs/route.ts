@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { parseQuery, withAuth } from "@/lib/api/handler";
+import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { searchJobs } from "@/lib/jobs/search-jobs";
 import { searchJobsSchema } from "@/lib/schemas/jobs";
@@ -17,3 +17,5 @@ export const GET = withAuth({ permission: "read" }, async (request, { auth, orig
   }
   return NextResponse.json(jobs, { headers });
 });
+
+export const { POST, PUT, DELETE, PATCH } = otherMethods(["GET"]);
