@@ -6,9 +6,10 @@ import type { Page } from "@playwright/test";
 import { auth } from "../fixtures";
 import { expect, listOf, row, signInWithDemo, test, uniqueId } from "./helpers";
 
+// No double quotes, so the parameters' exact JSON shows the payload unescaped.
 const payload = (tag: string) =>
-  `<img src=x onerror="window.__pwned='${tag}';alert(1)"><script>window.__pwned='${tag}-script'</script>` +
-  `<a href="javascript:window.__pwned='${tag}-link'">open</a> ${uniqueId(tag)}`;
+  `<img src=x onerror=window.__pwned='${tag}';alert(1)><script>window.__pwned='${tag}-script'</script>` +
+  `<a href=javascript:window.__pwned='${tag}-link'>open</a> ${uniqueId(tag)}`;
 
 /** Watches a page for anything a payload could do: dialogs, and the flag its script would set. */
 function watch(page: Page) {

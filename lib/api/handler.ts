@@ -29,7 +29,7 @@ export function withAuth<P extends RouteParams = Record<string, never>>(
       if (options.permission === "manage" && auth.permission !== "manage") {
         throw forbidden("This token may only read; creating, changing or killing needs a token that can manage jobs.");
       }
-      const params = await routeCtx.params;
+      const params = checkedParams(await routeCtx.params);
       return await handler(request, { auth, params, origin: publicOrigin(request) });
     } catch (error) {
       return errorResponse(error);
@@ -43,11 +43,21 @@ export function withErrors<P extends RouteParams = Record<string, never>>(
 ) {
   return async (request: NextRequest, routeCtx: { params: Promise<P> }): Promise<Response> => {
     try {
-      return await handler(request, { params: await routeCtx.params });
+      return await handler(request, { params: checkedParams(await routeCtx.params) });
     } catch (error) {
       return errorResponse(error);
     }
   };
+}
+
+/** No id, name or table can hold a NUL or an unpaired surrogate (the database refuses them): 404. */
+function checkedParams<P extends RouteParams>(params: P): P {
+  for (const value of Object.values(params ?? {}).flat()) {
+    if (typeof value === "string" && UNSTORABLE.test(value)) {
+      throw new ApiError(404, "notFound", "Nothing here has that name: it contains a NUL character or an unpaired surrogate.");
+    }
+  }
+  return params;
 }
 
 async function authenticate(request: NextRequest): Promise<AuthContext> {
