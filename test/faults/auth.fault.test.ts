@@ -218,7 +218,6 @@ describe("auth over HTTP", () => {
 
   it("answers 404, never 403, for another project's job, Storage job, file, table, bucket, configuration and token", async () => {
     const before = await footprint(a.project.id);
-    const cfg = `/api/v2/storage/components/jobdeck.noop/configs/${a.configId}`;
     // B, with a token that may manage, asks for A's objects by id, on every route that takes one.
     const foreign: [string, string, unknown?][] = [
       ["GET", `/api/jobs/${a.jobId}`],
@@ -229,15 +228,7 @@ describe("auth over HTTP", () => {
       ["GET", `/api/v2/storage/files/${a.fileId}`],
       ["GET", `/api/v2/storage/files/${a.fileId}/download`],
       ["DELETE", `/api/v2/storage/files/${a.fileId}`],
-      ["GET", `${cfg}`],
-      ["PUT", `${cfg}`, { name: "taken over" }],
-      ["GET", `${cfg}/rows`],
-      ["POST", `${cfg}/rows`, { name: "planted" }],
-      ["PUT", `${cfg}/rows/${a.rowId}`, { name: "taken over" }],
       ["POST", "/api/operations", { operation: "get_job", id: a.storageJobId }],
-      // B's own bucket and table, fed with A's file.
-      ["POST", `/api/v2/storage/buckets/${b.bucketId}/tables-async`, { name: "stolen", dataFileId: a.fileId }],
-      ["POST", `/api/v2/storage/tables/${b.tableId}/import-async`, { dataFileId: a.fileId }],
     ];
     // Bucket and table ids are names, the same in both projects: B must get its own, so A's are
     // reached through ids only A has.
@@ -245,6 +236,12 @@ describe("auth over HTTP", () => {
     expect((await call("POST", "/api/v2/storage/buckets", { token: a.token, body: { name: "only_a", stage: "in" } })).status).toBe(201);
     const aTable = await call("POST", `/api/v2/storage/buckets/${onlyA}/tables-async`, { token: a.token, body: { name: "secret", dataFileId: a.fileId } });
     expect(await waitForStorageJob(a.token, id(aTable))).toMatchObject({ status: "success" });
+    // Configuration ids are numbered per project too: A's is one only A has.
+    const aConfig = await call("POST", "/api/v2/storage/components/jobdeck.noop/configs", { token: a.token, body: { configurationId: "only-a-config", name: "A only" } });
+    expect(aConfig.status).toBe(201);
+    const aRow = await call("POST", "/api/v2/storage/components/jobdeck.noop/configs/only-a-config/rows", { token: a.token, body: { rowId: "only-a-row", name: "A row" } });
+    expect(aRow.status).toBe(201);
+    const cfg = "/api/v2/storage/components/jobdeck.noop/configs/only-a-config";
     const afterSetup = await footprint(a.project.id);
     foreign.push(
       ["GET", `/api/v2/storage/buckets/${onlyA}`],
@@ -257,6 +254,11 @@ describe("auth over HTTP", () => {
       ["POST", `/api/v2/storage/tables/${onlyA}.secret/import-async`, { dataFileId: b.fileId }],
       ["DELETE", `/api/v2/storage/tables/${onlyA}.secret/rows?whereColumn=id&whereValues[]=1`],
       ["POST", `/api/v2/storage/tables/${onlyA}.secret/snapshots`],
+      ["GET", cfg],
+      ["PUT", cfg, { name: "taken over" }],
+      ["GET", `${cfg}/rows`],
+      ["POST", `${cfg}/rows`, { name: "planted" }],
+      ["PUT", `${cfg}/rows/only-a-row`, { name: "taken over" }],
       ["POST", "/api/operations", { operation: "export_local", table: `${onlyA}.secret` }],
       ["POST", "/api/operations", { operation: "csv_data_load", schema: onlyA, table: "secret", data: "id,name\n9,x\n" }],
     );
@@ -264,6 +266,18 @@ describe("auth over HTTP", () => {
       const reply = await call(method, pathname, { token: b.token, body });
       expect({ request: `${method} ${pathname}`, status: reply.status, code: reply.json?.code }).toEqual({ request: `${method} ${pathname}`, status: 404, code: "notFound" });
       expect(JSON.stringify(reply.json)).not.toMatch(/forbidden|another project/i);
+    }
+    // B's own bucket and table fed with A's file: the same 422 naming the field as for a file that
+    // does not exist at all, so the answer tells nothing about A.
+    for (const [pathname, body] of [
+      [`/api/v2/storage/buckets/${b.bucketId}/tables-async`, { name: "stolen", dataFileId: "__FILE__" }],
+      [`/api/v2/storage/tables/${b.tableId}/import-async`, { dataFileId: "__FILE__" }],
+    ] as const) {
+      const withFile = (fileId: string) => JSON.parse(JSON.stringify(body).replace("__FILE__", fileId)) as unknown;
+      const foreignFile = await call("POST", pathname, { token: b.token, body: withFile(a.fileId) });
+      const noFile = await call("POST", pathname, { token: b.token, body: withFile("999999999") });
+      expect(foreignFile).toMatchObject({ status: 422, json: { code: "invalidInput", field: "dataFileId" } });
+      expect(String(foreignFile.json!.error).replace(a.fileId, "N")).toBe(String(noFile.json!.error).replace("999999999", "N"));
     }
     // Lists and searches by A's ids come back empty.
     const lists = [
@@ -278,7 +292,7 @@ describe("auth over HTTP", () => {
     for (const pathname of lists) {
       const reply = await call("GET", pathname, { token: b.token });
       expect(reply.status, pathname).toBe(200);
-      expect(JSON.stringify(reply.json), pathname).not.toMatch(new RegExp(`"id":"(${a.jobId}|${a.fileId}|${a.storageJobId}|${a.configId})"|only_a`));
+      expect(JSON.stringify(reply.json), pathname).not.toMatch(new RegExp(`"id":"(${a.jobId}|${a.fileId}|${a.storageJobId})"|only_a|only-a`));
     }
     expect(await footprint(a.project.id)).toEqual(afterSetup);
     expect(afterSetup.jobs).toBe(before.jobs);
