@@ -32,6 +32,8 @@ function watch(page: Page) {
 }
 
 test("job parameters, configuration names, event messages and token descriptions with HTML render as text", async ({ page, request, jobs }) => {
+  // Four pages and a finished job: more than the default minute on a busy machine.
+  test.setTimeout(180_000);
   const watcher = watch(page);
   const tokenDescription = payload("token");
   const token = await request.post("/api/tokens", { headers: auth, data: { description: tokenDescription, canManageJobs: true } });

@@ -363,7 +363,7 @@ function sendOnce(base: string, agent: http.Agent | false, c: Case): Promise<Ans
     if (c.body?.kind === "stream" && c.body.declared !== undefined) headers["Content-Length"] = String(c.body.declared);
     if (agent === false) headers.Connection = "close";
     try {
-      request = http.request({ host: url.hostname, port: url.port, method: c.method, path: c.path, headers, agent, timeout: 20_000 }, (response) => {
+      request = http.request({ host: url.hostname, port: url.port, method: c.method, path: c.path, headers, agent, timeout: 120_000 }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () => done({ status: response.statusCode!, contentType: String(response.headers["content-type"] ?? ""), text: Buffer.concat(chunks).toString("utf8") }));
