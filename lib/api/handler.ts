@@ -104,6 +104,13 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
     return errorResponse(new ApiError(404, "notFound", "It was not found; another request may have just deleted it."));
   }
+  // A transaction that waited too long for a lock or a connection: the database is busy, say so.
+  if (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === "P2028" || error.code === "P2024")) {
+    console.error("[api] database busy", error.message.split("\n").filter(Boolean).pop());
+    const response = errorResponse(new ApiError(503, "databaseBusy", "The database is too busy to finish this request; try again in a few seconds."));
+    response.headers.set("Retry-After", "5");
+    return response;
+  }
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
     return errorResponse(new ApiError(409, "conflict", "Another request has just created the same thing."));
   }
