@@ -68,6 +68,9 @@ export function openApiDocument(serverUrl: string) {
   const body = (schema: z.ZodType) => ({ required: true, ...json(toSchema(schema, "input")) });
   const ok = (description: string, schema: JsonSchema, status = "200") => ({ [status]: { description, ...json(schema) } });
   const configPath = "/v2/storage/components/{component}/configs";
+  // Polled answers carry an ETag; sent back as If-None-Match, it is answered 304 while nothing changed.
+  const ifNoneMatch = { name: "If-None-Match", in: "header", required: false, schema: { type: "string" }, description: "The ETag of the answer held" };
+  const notModified = { "304": { description: "Unchanged since the ETag sent in If-None-Match; no body" } };
   return {
     openapi: "3.1.0",
     info: {
@@ -98,8 +101,8 @@ export function openApiDocument(serverUrl: string) {
         get: {
           operationId: "getJob",
           summary: "Job detail",
-          parameters: [pathParam("id")],
-          responses: { ...ok("The job", ref("Job")), ...errors(401, 404) },
+          parameters: [pathParam("id"), ifNoneMatch],
+          responses: { ...ok("The job", ref("Job")), ...notModified, ...errors(401, 404) },
         },
       },
       "/jobs/{id}/kill": {
@@ -115,13 +118,14 @@ export function openApiDocument(serverUrl: string) {
           operationId: "searchJobs",
           summary: "List and search jobs",
           description: "Multi-value filters as `status[]=a&status[]=b` or `status=a&status=b`. The next page's cursor is in the `X-Next-Cursor` header.",
-          parameters: queryParameters(searchJobsSchema),
+          parameters: [...queryParameters(searchJobsSchema), ifNoneMatch],
           responses: {
             "200": {
               description: "Jobs",
               headers: { "X-Next-Cursor": { schema: { type: "string" }, description: "Cursor of the next page, when there is one" } },
               ...json({ type: "array", items: ref("Job") }),
             },
+            ...notModified,
             ...errors(401, 422),
           },
         },
@@ -131,8 +135,8 @@ export function openApiDocument(serverUrl: string) {
           operationId: "countJobs",
           summary: "How many jobs match, per status and per dashboard tab",
           description: "Takes the filters of `GET /search/jobs` (no paging or sorting) and counts the jobs they select.",
-          parameters: queryParameters(countJobsSchema),
-          responses: { ...ok("Counts", toSchema(jobCountsSchema, "output")), ...errors(401, 422) },
+          parameters: [...queryParameters(countJobsSchema), ifNoneMatch],
+          responses: { ...ok("Counts", toSchema(jobCountsSchema, "output")), ...notModified, ...errors(401, 422) },
         },
       },
       "/v2/storage/events": {

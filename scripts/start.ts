@@ -56,7 +56,13 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== hash) {
   writeFileSync(stamp, hash);
 }
 
-const server = spawn(process.execPath, [nextBin, "start", "-p", String(env.PORT)], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+// Open dashboards poll every 2 s, or every 30 s when all they show is final: connections stay open
+// longer than that (Node's default is 5 s), so a slow poll does not cost a new connection each time.
+const KEEP_ALIVE_MS = 65_000;
+const server = spawn(process.execPath, [nextBin, "start", "-p", String(env.PORT), "--keepAliveTimeout", String(KEEP_ALIVE_MS)], {
+  cwd: root,
+  stdio: ["ignore", "pipe", "inherit"],
+});
 server.stdout.on("data", (chunk: Buffer) => {
   if (process.env.JOBDECK_VERBOSE) process.stdout.write(chunk);
 });

@@ -1,8 +1,10 @@
 import "server-only";
 import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
-import { authenticateSession, SESSION_COOKIE } from "@/lib/auth/session";
-import { type AuthContext, authenticateToken } from "@/lib/auth/tokens";
+import { matchesIfNoneMatch, notModified, revalidatedHeaders, sharedAnswer, versionEtag } from "@/lib/api/conditional";
+import { authenticateCaller, type Credential } from "@/lib/auth/caller";
+import { SESSION_COOKIE } from "@/lib/auth/session";
+import type { AuthContext } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest, forbidden, invalidInput, unauthorized } from "@/lib/errors";
@@ -16,21 +18,44 @@ export type HandlerContext<P extends RouteParams> = { auth: AuthContext; params:
 type Handler<P extends RouteParams> = (request: NextRequest, ctx: HandlerContext<P>) => Promise<Response>;
 
 /**
+ * A GET's version: an SQL text expression (lib/jobs/job-version.ts) that changes whenever the
+ * answer may, computed in the same query as the caller (`caller."projectId"` is in scope); NULL
+ * when there is nothing to version (an unknown job: the handler answers 404).
+ */
+type VersionOf<P extends RouteParams> = (ctx: { request: NextRequest; params: P }) => Prisma.Sql;
+
+/**
  * The one wrapper every API route goes through: authenticates the token (header) or the
  * dashboard session (cookie), checks the permission, and maps every error to JSON.
+ *
+ * With `version`, a GET is conditional: one query reads the caller and the version; an
+ * If-None-Match naming the resulting ETag is answered 304 before the handler runs, and otherwise
+ * the handler's answer (built once per version, shared by everyone who polls the same URL of the
+ * same project) goes out with the ETag, for the browser to send back on its next poll.
  */
 export function withAuth<P extends RouteParams = Record<string, never>>(
-  options: { permission: "read" | "manage" },
+  options: { permission: "read" | "manage"; version?: VersionOf<P> },
   handler: Handler<P>,
 ) {
   return async (request: NextRequest, routeCtx: { params: Promise<P> }): Promise<Response> => {
     try {
-      const auth = await authenticate(request);
+      const params = await routeCtx.params;
+      // A parameter no database can hold never reaches the version query; it answers 404 below.
+      const version = hasUnstorable(params) ? undefined : options.version?.({ request, params });
+      const { auth, extra } = await authenticate(request, version);
       if (options.permission === "manage" && auth.permission !== "manage") {
         throw forbidden("This token may only read; creating, changing or killing needs a token that can manage jobs.");
       }
-      const params = checkedParams(await routeCtx.params);
-      return await handler(request, { auth, params, origin: publicOrigin(request) });
+      checkedParams(params);
+      const origin = publicOrigin(request);
+      if (!version || extra === null) return await handler(request, { auth, params, origin });
+
+      const url = `${request.nextUrl.pathname}${request.nextUrl.search}`;
+      const etag = versionEtag({ version: extra, projectId: auth.projectId, url, origin });
+      if (matchesIfNoneMatch(request, etag)) return notModified(etag);
+      const response = await sharedAnswer(`${auth.projectId} ${origin} ${url}`, etag, () => handler(request, { auth, params, origin }));
+      if (response.ok) for (const [name, value] of Object.entries(revalidatedHeaders(etag))) response.headers.set(name, value);
+      return response;
     } catch (error) {
       return errorResponse(error);
     }
@@ -50,34 +75,34 @@ export function withErrors<P extends RouteParams = Record<string, never>>(
   };
 }
 
+function hasUnstorable(params: RouteParams | undefined): boolean {
+  return Object.values(params ?? {}).flat().some((value) => typeof value === "string" && UNSTORABLE.test(value));
+}
+
 /** No id, name or table can hold a NUL or an unpaired surrogate (the database refuses them): 404. */
 function checkedParams<P extends RouteParams>(params: P): P {
-  for (const value of Object.values(params ?? {}).flat()) {
-    if (typeof value === "string" && UNSTORABLE.test(value)) {
-      throw new ApiError(404, "notFound", "Nothing here has that name: it contains a NUL character or an unpaired surrogate.");
-    }
+  if (hasUnstorable(params)) {
+    throw new ApiError(404, "notFound", "Nothing here has that name: it contains a NUL character or an unpaired surrogate.");
   }
   return params;
 }
 
-async function authenticate(request: NextRequest): Promise<AuthContext> {
+/** The caller (and, in the same query, the version when asked for one), or a 401/403. */
+async function authenticate(request: NextRequest, version?: Prisma.Sql): Promise<{ auth: AuthContext; extra: string | null }> {
   const secret = request.headers.get(TOKEN_HEADER);
-  if (secret !== null) {
-    const auth = await authenticateToken({ db: db(), secret: secret.trim() });
-    if (!auth) throw unauthorized("The X-StorageApi-Token is invalid or has been revoked.");
-    return auth;
-  }
-  const sessionId = request.cookies.get(SESSION_COOKIE)?.value;
-  if (sessionId) {
+  const sessionId = secret === null ? request.cookies.get(SESSION_COOKIE)?.value : undefined;
+  let credential: Credential;
+  if (secret !== null) credential = { kind: "token", secret: secret.trim() };
+  else if (sessionId) {
     // A cookie rides along with cross-site requests; mutations must come from our own pages.
     if (!["GET", "HEAD", "OPTIONS"].includes(request.method) && !isSameOrigin(request)) {
       throw forbidden("Cross-site request refused.");
     }
-    const auth = await authenticateSession({ db: db(), sessionId });
-    if (!auth) throw unauthorized("Your session has expired; sign in again.");
-    return auth;
-  }
-  throw unauthorized();
+    credential = { kind: "session", sessionId };
+  } else throw unauthorized();
+  const found = await authenticateCaller({ db: db(), credential, extra: version });
+  if (found) return found;
+  throw unauthorized(credential.kind === "token" ? "The X-StorageApi-Token is invalid or has been revoked." : "Your session has expired; sign in again.");
 }
 
 export function isSameOrigin(request: NextRequest): boolean {

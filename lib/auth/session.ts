@@ -1,7 +1,8 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
-import { type AuthContext, hashSecret, toAuthContext } from "@/lib/auth/tokens";
+import { authenticateCaller } from "@/lib/auth/caller";
+import { type AuthContext, hashSecret } from "@/lib/auth/tokens";
 
 export const SESSION_COOKIE = "jobdeck_session";
 export const SESSION_DAYS = 14;
@@ -15,15 +16,9 @@ export async function createSession(options: { db: Db; tokenId: number; now?: Da
   return { id, expiresAt };
 }
 
+/** The session's context, or null when it is unknown, expired, or its token was revoked. */
 export async function authenticateSession(options: { db: Db; sessionId: string; now?: Date }): Promise<AuthContext | null> {
-  if (options.sessionId.length === 0 || options.sessionId.length > 100) return null;
-  const session = await options.db.session.findUnique({
-    where: { idHash: hashSecret(options.sessionId) },
-    include: { token: { include: { project: { select: { name: true } } } } },
-  });
-  const now = options.now ?? new Date();
-  if (!session || session.expiresAt <= now || session.token.revokedAt) return null;
-  return toAuthContext(session.token);
+  return (await authenticateCaller({ db: options.db, credential: { kind: "session", sessionId: options.sessionId }, now: options.now }))?.auth ?? null;
 }
 
 export async function deleteSession(options: { db: Db; sessionId: string }): Promise<void> {

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { authenticateCaller } from "@/lib/auth/caller";
 import type { Db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 
@@ -46,14 +47,7 @@ export async function createToken(options: {
 
 /** The token's context, or null when the secret is unknown or revoked. Looks up by hash only. */
 export async function authenticateToken(options: { db: Db; secret: string }): Promise<AuthContext | null> {
-  if (options.secret.length === 0 || options.secret.length > 200) return null;
-  // One query per request: the token with its project's name.
-  const [token] = await options.db.$queryRaw<
-    { id: number; projectId: number; description: string; permission: string; revokedAt: Date | null; projectName: string }[]
-  >`SELECT t.id, t."projectId", t.description, t.permission, t."revokedAt", p.name AS "projectName"
-    FROM "Token" t JOIN "Project" p ON p.id = t."projectId" WHERE t."secretHash" = ${hashSecret(options.secret)}`;
-  if (!token || token.revokedAt) return null;
-  return toAuthContext({ ...token, project: { name: token.projectName } });
+  return (await authenticateCaller({ db: options.db, credential: { kind: "token", secret: options.secret } }))?.auth ?? null;
 }
 
 export function toAuthContext(token: {

@@ -2,14 +2,11 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { countJobs } from "@/lib/jobs/count-jobs";
 import { createJob } from "@/lib/jobs/create-job";
-import { jobVersionTag } from "@/lib/jobs/job-version";
 import { finishJob, holdJob, startJob } from "@/lib/jobs/transitions";
 import { countJobsSchema } from "@/lib/schemas/job-counts";
 import { createTestProject } from "@/test/factories";
 
-const origin = "http://jobdeck.test";
-
-describe("job counts and versions", () => {
+describe("job counts", () => {
   it("counts the jobs the search filters select, per status and per tab", async () => {
     const { project, auth } = await createTestProject();
     const other = await createTestProject();
@@ -35,23 +32,5 @@ describe("job counts and versions", () => {
     expect((await count({ excludeStatus: "error" })).total).toBe(3);
     expect((await count({ id: [running.id.toString(), failed.id.toString()] })).groups).toMatchObject({ all: 2, failed: 1 });
     expect(() => countJobsSchema.parse({ limit: "5" })).toThrow();
-  });
-
-  it("gives a job a version that changes when it or a descendant changes", async () => {
-    const { project, auth } = await createTestProject();
-    const root = await createJob({ db: db(), auth, input: { component: "jobdeck.generator", configData: {}, mode: "run" } });
-    const version = () => jobVersionTag({ db: db(), projectId: project.id, id: root.id.toString(), origin });
-    const first = await version();
-    expect(first).toMatch(/^W\/"[\w-]+"$/);
-    expect(await version()).toBe(first);
-
-    const child = await createJob({ db: db(), auth, input: { component: "jobdeck.generator", configData: {}, mode: "run" }, parentRunId: root.runId });
-    const withChild = await version();
-    expect(withChild).not.toBe(first);
-    await startJob({ db: db(), jobId: child.id });
-    expect(await version()).not.toBe(withChild);
-
-    expect(await jobVersionTag({ db: db(), projectId: project.id + 1_000_000, id: root.id.toString(), origin })).toBeNull();
-    expect(await jobVersionTag({ db: db(), projectId: project.id, id: "abc", origin })).toBeNull();
   });
 });

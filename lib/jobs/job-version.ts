@@ -1,30 +1,60 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import type { Db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { UNFINISHED_STATUSES } from "@/lib/jobs/state";
+
+// Versions: text that changes whenever the JSON an answer is built from may have changed, each
+// one small indexed query. `withAuth({ version })` (lib/api/handler.ts) computes them in the same
+// query as the caller, with `caller."projectId"` in scope, and turns them into ETags.
+//
+// What they rest on: Prisma stamps `updatedAt` on every update of a job; a final job never changes
+// again (a trigger refuses it, prisma/migrations/*_job_guards); jobs are inserted `created` and
+// never deleted; configurations carry `updatedAt` too. Statuses are summed up as well, because two
+// updates within one millisecond leave `updatedAt` alone.
+
+const UNFINISHED = UNFINISHED_STATUSES as readonly string[];
+
+/** A job's subtree (itself included): its size, latest update and statuses. Null: no such job. */
+function subtreeVersionSql(parent: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(
+    SELECT concat_ws('/', count(c.id), max(c."updatedAt"), md5(string_agg(c.id::text || c.status || coalesce(c."waitReason", ''), ',' ORDER BY c.id)),
+             (SELECT count(*) || '.' || coalesce(max(cf."updatedAt")::text, '') FROM "Configuration" cf
+               WHERE cf."projectId" = p."projectId" AND cf."componentId" = p.component AND cf."configId" = p.config AND cf."branchId" = p."branchId"))
+    FROM "Job" p
+    JOIN "Job" c ON c."projectId" = p."projectId" AND c."rootRunId" = p."rootRunId" AND (c.id = p.id OR c."runId" LIKE p."runId" || '.%')
+    WHERE ${parent} AND p."projectId" = caller."projectId"
+    GROUP BY p.id)`;
+}
+
+/** The version of GET /jobs/{id}: the job's subtree and its configuration. Null: no such job. */
+export function jobVersionSql(id: string): Prisma.Sql {
+  if (!/^\d{1,18}$/.test(id)) return Prisma.sql`NULL`;
+  return subtreeVersionSql(Prisma.sql`p.id = ${BigInt(id)}`);
+}
+
+/** The configurations of the caller's project (their names are in every job's JSON). */
+const configurationsVersionSql = Prisma.sql`(SELECT count(*) || '.' || coalesce(max(cf."updatedAt")::text, '') FROM "Configuration" cf WHERE cf."projectId" = caller."projectId")`;
 
 /**
- * A validator (weak ETag) for a job's JSON that costs one aggregate query: it changes whenever the
- * job or anything in its subtree is updated (Prisma stamps `updatedAt` on every update) or changes
- * status, a job joins the subtree, or its configuration (whose name the JSON carries) changes.
- * Null: no such job.
+ * The version of anything about a project's jobs (lists, counts): the newest id, and every job that
+ * can still change with its status and latest update. A new job raises the newest id or joins the
+ * unfinished ones; a finishing job leaves them; a final job never changes. Costs the unfinished
+ * jobs, read through the (projectId, status) index.
  */
-export async function jobVersionTag(options: { db: Db; projectId: number; id: string; origin: string }): Promise<string | null> {
-  if (!/^\d{1,18}$/.test(options.id)) return null;
-  // Statuses are summed up too: two updates within one millisecond leave `updatedAt` alone.
-  const rows = await options.db.$queryRaw<{ jobs: number; latest: string; states: string; config: string | null }[]>`
-    SELECT count(c.id)::int AS jobs,
-           max(c."updatedAt")::text AS latest,
-           md5(string_agg(c.id::text || c.status || coalesce(c."waitReason", ''), ',' ORDER BY c.id)) AS states,
-           (SELECT max(cf."updatedAt")::text FROM "Configuration" cf
-             WHERE cf."projectId" = p."projectId" AND cf."componentId" = p.component
-               AND cf."configId" = p.config AND cf."branchId" = p."branchId") AS config
-    FROM "Job" p
-    JOIN "Job" c ON c."projectId" = p."projectId" AND c."rootRunId" = p."rootRunId"
-                 AND (c.id = p.id OR c."runId" LIKE p."runId" || '.%')
-    WHERE p.id = ${BigInt(options.id)} AND p."projectId" = ${options.projectId}
-    GROUP BY p.id`;
-  const row = rows[0];
-  if (!row) return null;
-  const digest = createHash("sha1").update([options.id, row.jobs, row.latest, row.states, row.config ?? "", options.origin].join("\u0000")).digest("base64url");
-  return `W/"${digest.slice(0, 22)}"`;
+export const projectJobsVersionSql = Prisma.sql`concat_ws('/',
+  (SELECT max(j.id) FROM "Job" j WHERE j."projectId" = caller."projectId"),
+  (SELECT md5(string_agg(j.id::text || j.status || coalesce(j."waitReason", '') || j."updatedAt"::text, ',' ORDER BY j.id)) FROM "Job" j
+    WHERE j."projectId" = caller."projectId" AND j.status = ANY(${UNFINISHED}::text[])),
+  ${configurationsVersionSql})`;
+
+/** The children of one run live in its subtree: its version (or "none" while it does not exist). */
+export function runChildrenVersionSql(parentRunId: string): Prisma.Sql {
+  return Prisma.sql`concat_ws('/', coalesce(${subtreeVersionSql(Prisma.sql`p."runId" = ${parentRunId}`)}, 'none'), ${configurationsVersionSql})`;
+}
+
+/** A version computed on its own, outside a request (tests). */
+export async function readVersion(options: { db: Db; projectId: number; version: Prisma.Sql }): Promise<string | null> {
+  const [row] = await options.db.$queryRaw<{ version: string | null }[]>`
+    SELECT (${options.version})::text AS version FROM (SELECT ${options.projectId}::int AS "projectId") caller`;
+  return row?.version ?? null;
 }

@@ -6,12 +6,25 @@ import { getJob } from "@/lib/jobs/get-job";
 import { killJob } from "@/lib/jobs/kill-job";
 import { searchJobs } from "@/lib/jobs/search-jobs";
 import { finishJob, holdJob, startJob } from "@/lib/jobs/transitions";
-import { searchJobsSchema } from "@/lib/schemas/jobs";
+import { type JobJson, SORT_KEYS, searchJobsSchema } from "@/lib/schemas/jobs";
 import { createTestConfig, createTestProject } from "@/test/factories";
 
 const origin = "http://jobdeck.test";
-const search = (projectId: number, query: Record<string, unknown>) =>
-  searchJobs({ db: db(), projectId, input: searchJobsSchema.parse(query), origin });
+const search = (projectId: number, query: Record<string, unknown>, narrowRangeJobs?: number) =>
+  searchJobs({ db: db(), projectId, input: searchJobsSchema.parse(query), origin, narrowRangeJobs });
+
+/** Every page of a search, following the cursor. */
+async function allPages(projectId: number, query: Record<string, unknown>, narrowRangeJobs?: number): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null | undefined;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await search(projectId, { ...query, ...(cursor && { cursor }) }, narrowRangeJobs);
+    ids.push(...page.jobs.map((j) => j.id));
+    cursor = page.nextCursor;
+    if (!cursor) return ids;
+  }
+  throw new Error("the cursor never ended");
+}
 
 async function expectApiError(promise: Promise<unknown>, status: number, code: string) {
   const error = await promise.then(
@@ -200,5 +213,99 @@ describe("jobs on the database", () => {
     expect(third.nextCursor).toBeNull();
     await expectApiError(search(project.id, { limit: "3", cursor: "not-a-cursor" }), 422, "invalidInput");
     await expectApiError(search(project.id, { sortBy: "createdTime", cursor: first.nextCursor }), 422, "invalidInput");
+  });
+
+  it("finds jobs by id inside a createdTime range, both ends included, whether the range is read whole or walked", async () => {
+    const { project, auth } = await createTestProject();
+    // Ids follow creation order and createdTime does not: nothing may assume the two agree.
+    const times = [
+      "2026-11-02T12:00:00.000Z", // 0 in
+      "2026-11-02T10:00:00.000Z", // 1 in
+      "2026-11-01T23:59:59.999Z", // 2 a millisecond before the range
+      "2026-11-02T10:00:00.000Z", // 3 in, a child of 0
+      "2026-11-03T00:00:00.000Z", // 4 in: the range's end
+      "2026-11-03T00:00:00.001Z", // 5 a millisecond after the range
+      "2026-11-02T00:00:00.000Z", // 6 in: the range's start
+      "2026-11-01T08:00:00.000Z", // 7 before
+      "2026-11-02T23:00:00.000Z", // 8 in
+    ];
+    const made: string[] = [];
+    const runIds: string[] = [];
+    for (const [i, time] of times.entries()) {
+      const job = await createJob({
+        db: db(),
+        auth,
+        input: { component: "keboola.ex-http", configData: { i }, mode: "run" },
+        parentRunId: i === 3 ? runIds[0] : undefined,
+        now: new Date(time),
+      });
+      made.push(job.id.toString());
+      runIds.push(job.runId);
+    }
+    for (const i of [1, 6]) {
+      await startJob({ db: db(), jobId: BigInt(made[i]!) });
+      await finishJob({ db: db(), jobId: BigInt(made[i]!), outcome: "fail" });
+    }
+    const pick = (...indexes: number[]) => indexes.map((i) => made[i]!);
+    const range = { createdTimeFrom: "2026-11-02T00:00:00Z", createdTimeTo: "2026-11-03T00:00:00Z" };
+    // A bound of 1000 reads this range whole; a bound of 1 finds it too wide and walks the id index.
+    for (const bound of [1000, 1]) {
+      const ids = async (query: Record<string, unknown>) => (await search(project.id, query, bound)).jobs.map((j) => j.id);
+      expect(await ids(range)).toEqual(pick(8, 6, 4, 3, 1, 0));
+      expect(await ids({ ...range, sortOrder: "asc" })).toEqual(pick(0, 1, 3, 4, 6, 8));
+      expect(await ids({ ...range, limit: "2", offset: "2" })).toEqual(pick(4, 3));
+      expect(await allPages(project.id, { ...range, limit: "2" }, bound)).toEqual(pick(8, 6, 4, 3, 1, 0));
+      expect(await allPages(project.id, { ...range, limit: "4", sortOrder: "asc" }, bound)).toEqual(pick(0, 1, 3, 4, 6, 8));
+      expect(await ids({ ...range, status: "error" })).toEqual(pick(6, 1));
+      expect(await ids({ ...range, rootOnly: "true" })).toEqual(pick(8, 6, 4, 1, 0));
+      expect(await ids({ createdTimeFrom: range.createdTimeFrom })).toEqual(pick(8, 6, 5, 4, 3, 1, 0));
+      expect(await ids({ createdTimeTo: range.createdTimeTo })).toEqual(pick(8, 7, 6, 4, 3, 2, 1, 0));
+      expect(await ids({ createdTimeFrom: "2026-11-05" })).toEqual([]);
+      const page = await search(project.id, { ...range, limit: "6" }, bound);
+      expect(page.nextCursor).toBeNull();
+      expect(page.jobs[0]).toMatchObject({ id: made[8], createdTime: times[8], subtree: { jobs: 1 } });
+      expect(page.jobs.find((j) => j.id === made[0])).toMatchObject({ childrenCount: 1, subtree: { jobs: 2, unfinished: 2 } });
+    }
+  });
+
+  it("pages with a cursor under every sort and order: ties broken by id, missing values last", async () => {
+    const { project, auth } = await createTestProject();
+    const at = (time: string) => new Date(`2026-11-01T${time}:00Z`);
+    const submit = (component: string, created: string) => createJob({ db: db(), auth, input: { component, configData: {}, mode: "run" }, now: at(created) });
+    const run = async (job: { id: bigint }, start: string, end?: string, outcome: "succeed" | "fail" = "succeed") => {
+      await startJob({ db: db(), jobId: job.id, now: at(start) });
+      if (end) await finishJob({ db: db(), jobId: job.id, outcome, now: at(end) });
+    };
+    await run(await submit("keboola.ex-http", "10:00"), "10:01", "10:05");
+    await run(await submit("keboola.ex-http", "10:00"), "10:01", "10:03", "fail");
+    await submit("keboola.ex-http", "09:00");
+    await run(await submit("keboola.orchestrator", "10:00"), "10:02");
+    const held = await submit("keboola.ex-http", "11:00");
+    await holdJob({ db: db(), jobId: held.id, reason: "projectLimit", detail: "limit" });
+    await run(await submit("jobdeck.sql-transformation", "09:00"), "09:30", "09:34");
+    await submit("jobdeck.sql-transformation", "10:00");
+    const everything = (await search(project.id, { limit: "100" })).jobs;
+    expect(everything).toHaveLength(7);
+    const field = { id: null, createdTime: "createdTime", startTime: "startTime", endTime: "endTime", durationSeconds: "durationSeconds", status: "status", componentId: "component" } as const;
+    for (const sortBy of SORT_KEYS) {
+      for (const sortOrder of ["asc", "desc"] as const) {
+        const dir = sortOrder === "asc" ? 1 : -1;
+        const key = field[sortBy];
+        const expected = [...everything]
+          .sort((a: JobJson, b: JobJson) => {
+            const [x, y] = key ? [a[key], b[key]] : [null, null];
+            if (x !== y) {
+              if (x === null) return 1;
+              if (y === null) return -1;
+              return (x < y ? -1 : 1) * dir;
+            }
+            return (BigInt(a.id) < BigInt(b.id) ? -1 : 1) * dir;
+          })
+          .map((j) => j.id);
+        const query = { sortBy, sortOrder };
+        expect((await search(project.id, { ...query, limit: "100" })).jobs.map((j) => j.id), `${sortBy} ${sortOrder}`).toEqual(expected);
+        expect(await allPages(project.id, { ...query, limit: "2" }), `${sortBy} ${sortOrder} by cursor`).toEqual(expected);
+      }
+    }
   });
 });
