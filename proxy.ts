@@ -1,8 +1,10 @@
 // Every page gets a Content-Security-Policy with a fresh nonce: scripts run only if Next.js put
 // them there (no 'unsafe-inline' scripts), so injected markup cannot run code.
 import { type NextRequest, NextResponse } from "next/server";
+import { ApiError } from "@/lib/errors";
 
 export function proxy(request: NextRequest) {
+  if (request.nextUrl.pathname.startsWith("/api/")) return guardApiPath(request);
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const development = process.env.NODE_ENV === "development";
   const policy = [
@@ -26,8 +28,27 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+/**
+ * Next.js answers a plain-text 500 when a path segment is not percent-encoded UTF-8 (`%`, `%C0%AE`,
+ * an encoded lone surrogate): such an API request gets the API's JSON 400 before routing instead.
+ */
+function guardApiPath(request: NextRequest) {
+  for (const segment of request.nextUrl.pathname.split("/")) {
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      const error = new ApiError(400, "malformedPath", "The request path is not valid percent-encoded UTF-8.");
+      return NextResponse.json(error.toJSON(), { status: error.status });
+    }
+  }
+  return NextResponse.next();
+}
+
 export const config = {
   matcher: [
+    // Only API paths with a percent sign: Next.js buffers the body of every request the proxy sees,
+    // and uploads must stream.
+    "/api/:path(.*%.*)",
     {
       source: "/((?!api|_next/static|_next/image|favicon.ico|icon.svg|demo/).*)",
       missing: [

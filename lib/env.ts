@@ -21,6 +21,8 @@ const schema = z.object({
   // Seconds a worker's claim lasts without a heartbeat; attempts before a lost job ends in error.
   JOBDECK_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(15),
   JOBDECK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  // The largest file an upload may be (bytes); larger ones are cut off with a 413.
+  JOBDECK_MAX_FILE_BYTES: z.coerce.number().int().min(1).default(20 * 1024 ** 3),
   // A trickle of new demo jobs so the dashboard is alive; 0 turns it off.
   JOBDECK_DEMO_ACTIVITY: z.enum(["0", "1"]).default("1"),
   // Set by Next.js while it builds; nothing may start then.

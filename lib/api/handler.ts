@@ -6,8 +6,8 @@ import { authenticateCaller, type Credential } from "@/lib/auth/caller";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import type { AuthContext } from "@/lib/auth/tokens";
 import { db, isDatabaseUnavailable } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest, forbidden, invalidInput, unauthorized } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
 
 export const TOKEN_HEADER = "x-storageapi-token";
 export const MAX_JSON_BODY_BYTES = 1_000_000;
@@ -40,11 +40,13 @@ export function withAuth<P extends RouteParams = Record<string, never>>(
   return async (request: NextRequest, routeCtx: { params: Promise<P> }): Promise<Response> => {
     try {
       const params = await routeCtx.params;
-      const version = options.version?.({ request, params });
+      // A parameter no database can hold never reaches the version query; it answers 404 below.
+      const version = hasUnstorable(params) ? undefined : options.version?.({ request, params });
       const { auth, extra } = await authenticate(request, version);
       if (options.permission === "manage" && auth.permission !== "manage") {
         throw forbidden("This token may only read; creating, changing or killing needs a token that can manage jobs.");
       }
+      checkedParams(params);
       const origin = publicOrigin(request);
       if (!version || extra === null) return await handler(request, { auth, params, origin });
 
@@ -66,11 +68,23 @@ export function withErrors<P extends RouteParams = Record<string, never>>(
 ) {
   return async (request: NextRequest, routeCtx: { params: Promise<P> }): Promise<Response> => {
     try {
-      return await handler(request, { params: await routeCtx.params });
+      return await handler(request, { params: checkedParams(await routeCtx.params) });
     } catch (error) {
       return errorResponse(error);
     }
   };
+}
+
+function hasUnstorable(params: RouteParams | undefined): boolean {
+  return Object.values(params ?? {}).flat().some((value) => typeof value === "string" && UNSTORABLE.test(value));
+}
+
+/** No id, name or table can hold a NUL or an unpaired surrogate (the database refuses them): 404. */
+function checkedParams<P extends RouteParams>(params: P): P {
+  if (hasUnstorable(params)) {
+    throw new ApiError(404, "notFound", "Nothing here has that name: it contains a NUL character or an unpaired surrogate.");
+  }
+  return params;
 }
 
 /** The caller (and, in the same query, the version when asked for one), or a 401/403. */
@@ -118,6 +132,20 @@ export function errorResponse(error: unknown): Response {
       { status: 503, headers: { "Retry-After": "2" } },
     );
   }
+  // Two requests racing for one row (both delete it, both create it): the loser gets a 404 or 409.
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
+    return errorResponse(new ApiError(404, "notFound", "It was not found; another request may have just deleted it."));
+  }
+  // A transaction that waited too long for a lock or a connection: the database is busy, say so.
+  if (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === "P2028" || error.code === "P2024")) {
+    console.error("[api] database busy", error.message.split("\n").filter(Boolean).pop());
+    const response = errorResponse(new ApiError(503, "databaseBusy", "The database is too busy to finish this request; try again in a few seconds."));
+    response.headers.set("Retry-After", "5");
+    return response;
+  }
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    return errorResponse(new ApiError(409, "conflict", "Another request has just created the same thing."));
+  }
   const id = Math.random().toString(36).slice(2, 10);
   console.error(`[api] unexpected error ${id}`, error);
   return NextResponse.json(
@@ -137,8 +165,7 @@ export function zodToApiError(error: z.ZodError): ApiError {
 export async function readJson<S extends z.ZodType>(request: NextRequest, schema: S): Promise<z.output<S>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge();
+  const text = await readBodyText(request);
   let value: unknown;
   try {
     value = text.trim() === "" ? {} : JSON.parse(text);
@@ -153,6 +180,37 @@ export async function readJson<S extends z.ZodType>(request: NextRequest, schema
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw zodToApiError(parsed.error);
   return parsed.data;
+}
+
+/**
+ * The body as text, read chunk by chunk: a chunked body with no Content-Length is cut off at the
+ * limit instead of being held in memory whole. JSON is UTF-8 (RFC 8259): other bytes are refused.
+ */
+async function readBodyText(request: NextRequest): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw badRequest("bodyIncomplete", "The request body ended before it was complete.");
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > MAX_JSON_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw badRequest("malformedJson", "The request body is not valid UTF-8.");
+  }
 }
 
 // PostgreSQL text and jsonb cannot hold NUL characters, and lone UTF-16 surrogates are not text.
@@ -183,6 +241,25 @@ export function inspectJson(value: unknown): { kind: "depth" } | { kind: "text";
     }
   }
   return null;
+}
+
+/** The HTTP methods a route module can export. */
+export const ROUTE_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
+type RouteMethod = (typeof ROUTE_METHODS)[number];
+
+/**
+ * Handlers for the methods a route does not serve: the same JSON error as everything else (405, with
+ * `Allow`), where Next.js would answer an empty body. `export const { PUT, DELETE, PATCH } =
+ * otherMethods(["GET", "POST"])`.
+ */
+export function otherMethods(served: readonly RouteMethod[]): Record<RouteMethod, () => Promise<Response>> {
+  const allow = [...served, ...(served.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const refuse = async () => {
+    const response = errorResponse(new ApiError(405, "methodNotAllowed", `This endpoint answers ${served.join(", ")} only.`));
+    response.headers.set("Allow", allow);
+    return response;
+  };
+  return Object.fromEntries(ROUTE_METHODS.map((m) => [m, refuse])) as Record<RouteMethod, () => Promise<Response>>;
 }
 
 function tooLarge() {

@@ -58,7 +58,12 @@ export async function deleteBucket(options: { db: Db; projectId: number; bucketI
   if (bucket.tables.length > 0) {
     throw badRequest("bucketNotEmpty", `Bucket ${bucket.bucketId} still has ${bucket.tables.length} table(s); drop them first.`);
   }
-  await options.db.bucket.delete({ where: { pk: bucket.pk } });
+  // Conditional, so that two deletes at once, or a table created meanwhile, cannot end in a 500.
+  const { count } = await options.db.bucket.deleteMany({ where: { pk: bucket.pk, tables: { none: {} } } });
+  if (count === 0) {
+    const again = await findBucket(options);
+    throw badRequest("bucketNotEmpty", `Bucket ${again.bucketId} still has ${again.tables.length} table(s); drop them first.`);
+  }
 }
 
 /** The bucket a new table goes into, created on first use (as Keboola's output mapping does). */

@@ -117,6 +117,47 @@ describe("storage tables on the database", () => {
     expect(Number(staging[0]!.n)).toBe(0);
   });
 
+  it("keeps the old rows when an import fails midway through a file of many batches", async () => {
+    const t = await setup("id,name\n1,Ann\n2,Bob\n", ["id"]);
+    // 12,000 good rows (three batches are staged) and then a ragged one.
+    const big = `id,name\n${Array.from({ length: 12_000 }, (_, i) => `${i + 10},n${i}`).join("\n")}\n99999,x,extra\n`;
+    for (const incremental of [false, true]) {
+      const job = await importCsv(t, big, { incremental });
+      expect(job).toMatchObject({ status: "error", error: { code: "invalidCsv", message: expect.stringMatching(/^Line 12002: expected 2 values/) } });
+      expect(await rows(t)).toEqual([["1", "Ann"], ["2", "Bob"]]);
+    }
+  });
+
+  // A database that runs out of disk (SQLSTATE 53100) or refuses a write (42501) in the middle of the
+  // transaction that replaces the rows: the trigger lets rows 10 and 11 in, then fails on row 12.
+  it.each([
+    ["disk_full", "diskFull", /database ran out of disk space/],
+    ["insufficient_privilege", "permissionDenied", /database refused the write/],
+  ])("ends an import in error when the database reports %s midway, and leaves the table's old rows", async (condition, code, message) => {
+    const t = await setup("id,name\n1,Ann\n2,Bob\n", ["id"]);
+    const { sqlName } = await db().storageTable.findUniqueOrThrow({ where: { projectId_tableId: { projectId: t.project.id, tableId: t.tableId } } });
+    const fn = `fail_${sqlName}`;
+    await db().$executeRawUnsafe(
+      `CREATE FUNCTION storage."${fn}"() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN IF NEW.id = '12' THEN RAISE EXCEPTION 'simulated ${condition}' USING ERRCODE = '${condition}'; END IF; RETURN NEW; END $body$`,
+    );
+    await db().$executeRawUnsafe(`CREATE TRIGGER "${fn}" BEFORE INSERT OR UPDATE ON storage."${sqlName}" FOR EACH ROW EXECUTE FUNCTION storage."${fn}"()`);
+    try {
+      for (const incremental of [false, true]) {
+        const job = await importCsv(t, "id,name\n10,Ten\n11,Eleven\n12,Twelve\n13,Thirteen\n", { incremental });
+        expect(job).toMatchObject({ status: "error", error: { code } });
+        expect(job.error?.message).toMatch(message);
+        expect(job.error?.message).not.toMatch(/simulated|SQLSTATE|storage\./);
+        expect(await rows(t)).toEqual([["1", "Ann"], ["2", "Bob"]]);
+        expect((await getTable({ db: db(), projectId: t.project.id, tableId: t.tableId })).rowsCount).toBe(2);
+      }
+    } finally {
+      await db().$executeRawUnsafe(`DROP TRIGGER "${fn}" ON storage."${sqlName}"`);
+      await db().$executeRawUnsafe(`DROP FUNCTION storage."${fn}"()`);
+    }
+    const staging = await db().$queryRawUnsafe<{ n: bigint }[]>("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'storage' AND tablename LIKE 's%'");
+    expect(Number(staging[0]!.n)).toBe(0);
+  });
+
   it("exports a table to a file with the same bytes, and snapshots it as a permanent file", async () => {
     const csv = 'id,name\n1,Ann\n2,"Bob, Jr."\n3,"say ""hi"""\n';
     const t = await setup(csv, ["id"]);

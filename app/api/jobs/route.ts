@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { createJob } from "@/lib/jobs/create-job";
 import { getJob } from "@/lib/jobs/get-job";
@@ -11,3 +11,5 @@ export const POST = withAuth({ permission: "manage" }, async (request, { auth, o
   const job = await getJob({ db: db(), projectId: auth.projectId, id: created.id.toString(), origin });
   return NextResponse.json(job, { status: 201, headers: { Location: job.url } });
 });
+
+export const { GET, PUT, DELETE, PATCH } = otherMethods(["POST"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { forbidden } from "@/lib/errors";
 import { runHarperOperation } from "@/lib/operations/run-operation";
@@ -16,3 +16,5 @@ export const POST = withAuth({ permission: "read" }, async (request, { auth, ori
   const answer = await runHarperOperation({ db: db(), auth, input, origin, runId });
   return NextResponse.json(answer, { status: Array.isArray(answer) ? 200 : 202 });
 });
+
+export const { GET, PUT, DELETE, PATCH } = otherMethods(["POST"]);

@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { clientAddress, isSameOrigin, readJson, withAuth, withErrors } from "@/lib/api/handler";
+import { clientAddress, isSameOrigin, otherMethods, readJson, withAuth, withErrors } from "@/lib/api/handler";
 import { deleteSession, SESSION_COOKIE } from "@/lib/auth/session";
 import { signIn } from "@/lib/auth/sign-in";
 import type { AuthContext } from "@/lib/auth/tokens";
@@ -49,3 +49,5 @@ export const DELETE = withErrors(async (request: NextRequest) => {
   response.cookies.delete(SESSION_COOKIE);
   return response;
 });
+
+export const { PUT, PATCH } = otherMethods(["GET", "POST", "DELETE"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
 import { createToken, listTokens, toTokenJson } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
 import { createTokenSchema } from "@/lib/schemas/tokens";
@@ -20,3 +20,5 @@ export const POST = withAuth({ permission: "manage" }, async (request, { auth })
   const token = await db().token.findUniqueOrThrow({ where: { id } });
   return NextResponse.json(toTokenJson(token, secret), { status: 201 });
 });
+
+export const { PUT, DELETE, PATCH } = otherMethods(["GET", "POST"]);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -51,6 +51,25 @@ describe("files", () => {
     expect(await purgeExpiredFiles({ db: db(), filesDir })).toBeGreaterThanOrEqual(1);
     expect(await db().file.findUnique({ where: { id: expired.id } })).toBeNull();
     expect(existsSync(path.join(filesDir, expired.storagePath))).toBe(false);
+  });
+
+  it("leaves no file under its final name, and no temporary file, when an upload is cut short", async () => {
+    const { auth } = await createTestProject();
+    const dir = makeFilesDir();
+    // 300 KB arrive, then the connection drops.
+    const source = new Readable({
+      read() {
+        if (this.readableLength === 0 && !(this as { sent?: boolean }).sent) {
+          (this as { sent?: boolean }).sent = true;
+          this.push(Buffer.alloc(300 * 1024, "a"));
+          setImmediate(() => this.destroy(new Error("aborted")));
+        }
+      },
+    });
+    await expect(store(auth, "cut.csv", { filesDir: dir, source })).rejects.toThrow("aborted");
+    const left = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(left.map((e) => path.join(e.parentPath, e.name))).toEqual([]);
+    expect(await db().file.count({ where: { projectId: auth.projectId } })).toBe(0);
   });
 
   it("reports a full disk and an unwritable folder as file write errors, leaving nothing behind", async () => {

@@ -10,7 +10,7 @@ import { writeFileAtomically } from "@/lib/storage/files/write-file";
 
 // Keboola keeps non-permanent files 15 days.
 export const DEFAULT_FILE_TTL_MS = 15 * 86_400_000;
-export const MAX_FILE_BYTES = 20 * 1024 ** 3;
+export const MAX_FILE_BYTES = env.JOBDECK_MAX_FILE_BYTES;
 
 /**
  * Streams bytes into the files folder and records them as a File. The bytes land under a generated

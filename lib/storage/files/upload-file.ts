@@ -58,7 +58,7 @@ function readMultipart(request: NextRequest): Promise<Upload> {
 
 export async function uploadFile(options: { db: Db; auth: AuthContext; request: NextRequest; query: UploadFileQuery; runId: string | null }) {
   const { request, query } = options;
-  if (Number(request.headers.get("content-length") ?? "0") > MAX_FILE_BYTES) throw new FileTooLargeError(MAX_FILE_BYTES);
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_FILE_BYTES) throw toUploadError(new FileTooLargeError(MAX_FILE_BYTES));
   const multipart = (request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
   const upload: Upload = multipart
     ? await readMultipart(request)

@@ -10,3 +10,26 @@ export class StorageJobError extends Error {
     this.name = "StorageJobError";
   }
 }
+
+// SQLSTATEs of a database that cannot take a write: out of disk, or not allowed to write.
+const DATABASE_PROBLEMS: Record<string, [string, string]> = {
+  "53100": ["diskFull", "the database ran out of disk space"],
+  "53000": ["diskFull", "the database ran out of resources"],
+  "42501": ["permissionDenied", "the database refused the write (permission denied)"],
+  "25006": ["permissionDenied", "the database refused the write (it is read-only)"],
+};
+
+/** The SQLSTATE a database error carries, through Prisma's driver-adapter wrapping. */
+export function sqlStateOf(error: unknown): string | null {
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } }; cause?: unknown } | null;
+  const cause = e?.meta?.driverAdapterError?.cause;
+  for (const code of [cause?.originalCode, cause?.code, e?.code]) if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  return e?.cause && e.cause !== error ? sqlStateOf(e.cause) : null;
+}
+
+/** A Storage job's words for a database that could not take its write, or null for other errors. */
+export function databaseWriteProblem(error: unknown): StorageJobError | null {
+  const state = sqlStateOf(error);
+  const problem = state ? DATABASE_PROBLEMS[state] : undefined;
+  return problem ? new StorageJobError(problem[0], `Could not write the table: ${problem[1]}. The table was left as it was.`) : null;
+}

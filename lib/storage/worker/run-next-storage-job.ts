@@ -6,7 +6,7 @@ import type { StorageJob } from "@/lib/generated/prisma/client";
 import { CsvError } from "@/lib/storage/csv/csv-error";
 import { FileTooLargeError } from "@/lib/storage/files/write-file";
 import { toFileWriteError } from "@/lib/storage/files/fs-errors";
-import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
+import { databaseWriteProblem, StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { claimNextStorageJob, finishStorageJob, LEASE_MS, MAX_ATTEMPTS, renewLease, type StorageJobEnd } from "@/lib/storage/jobs/transitions";
 import { runOperation } from "@/lib/storage/operations/run-operation";
 
@@ -19,6 +19,11 @@ export function classifyFailure(error: unknown, job: StorageJob): StorageJobEnd 
   if (error instanceof FileTooLargeError) return { status: "error", code: "fileTooLarge", message: error.message };
   const fileError = toFileWriteError(error);
   if (fileError) return { status: "error", code: fileError.code, message: fileError.message };
+  const databaseError = databaseWriteProblem(error);
+  if (databaseError) {
+    console.error(`[storage-worker] job ${job.id} (${job.operationName}): ${databaseError.message}`, error);
+    return { status: "error", code: databaseError.code, message: databaseError.message };
+  }
   const reference = Math.random().toString(36).slice(2, 10);
   console.error(`[storage-worker] job ${job.id} (${job.operationName}) failed, reference ${reference}`, error);
   return { status: "error", code: "internalError", message: `Internal error (reference ${reference}); the details are in the server log.` };

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { withAuth } from "@/lib/api/handler";
+import { otherMethods, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { getJob } from "@/lib/jobs/get-job";
 import { jobVersionSql } from "@/lib/jobs/job-version";
@@ -9,3 +9,5 @@ export const GET = withAuth<{ id: string }>({ permission: "read", version: ({ pa
   const job = await getJob({ db: db(), projectId: auth.projectId, id: params.id, origin });
   return NextResponse.json(job);
 });
+
+export const { POST, PUT, DELETE, PATCH } = otherMethods(["GET"]);

@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { parseQuery, withAuth } from "@/lib/api/handler";
+import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { projectJobsVersionSql, runChildrenVersionSql } from "@/lib/jobs/job-version";
 import { searchJobs } from "@/lib/jobs/search-jobs";
@@ -29,3 +29,5 @@ export const GET = withAuth({ permission: "read", version: listVersion }, async 
   }
   return NextResponse.json(jobs, { headers });
 });
+
+export const { POST, PUT, DELETE, PATCH } = otherMethods(["GET"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { withAuth } from "@/lib/api/handler";
+import { otherMethods, withAuth } from "@/lib/api/handler";
 import { revokeToken, toTokenJson } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
 
@@ -7,3 +7,5 @@ export const DELETE = withAuth<{ id: string }>({ permission: "manage" }, async (
   const token = await revokeToken({ db: db(), projectId: auth.projectId, id: params.id });
   return NextResponse.json(toTokenJson(token));
 });
+
+export const { GET, POST, PUT, PATCH } = otherMethods(["DELETE"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { withAuth } from "@/lib/api/handler";
+import { otherMethods, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { getJob } from "@/lib/jobs/get-job";
 import { killJob } from "@/lib/jobs/kill-job";
@@ -9,3 +9,5 @@ export const POST = withAuth<{ id: string }>({ permission: "manage" }, async (_r
   const job = await getJob({ db: db(), projectId: auth.projectId, id: params.id, origin });
   return NextResponse.json(job);
 });
+
+export const { GET, PUT, DELETE, PATCH } = otherMethods(["POST"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { parseQuery, withAuth } from "@/lib/api/handler";
+import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { countJobs } from "@/lib/jobs/count-jobs";
 import { projectJobsVersionSql } from "@/lib/jobs/job-version";
@@ -11,3 +11,5 @@ export const GET = withAuth({ permission: "read", version: () => projectJobsVers
   const counts = await countJobs({ db: db(), projectId: auth.projectId, input });
   return NextResponse.json(counts);
 });
+
+export const { POST, PUT, DELETE, PATCH } = otherMethods(["GET"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { createBucketSchema } from "@/lib/schemas/storage";
 import { createBucket, listBuckets } from "@/lib/storage/buckets";
@@ -12,3 +12,5 @@ export const POST = withAuth({ permission: "manage" }, async (request, { auth })
   const input = await readJson(request, createBucketSchema);
   return NextResponse.json(await createBucket({ db: db(), projectId: auth.projectId, input }), { status: 201 });
 });
+
+export const { PUT, DELETE, PATCH } = otherMethods(["GET", "POST"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { parseQuery, readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, parseQuery, readJson, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { listEvents, toEventJson } from "@/lib/events/list-events";
 import { writeEvent } from "@/lib/events/write-event";
@@ -16,3 +16,5 @@ export const POST = withAuth({ permission: "manage" }, async (request, { auth })
   const event = await writeEvent({ db: db(), event: { projectId: auth.projectId, ...input } });
   return NextResponse.json(toEventJson(event), { status: 201 });
 });
+
+export const { PUT, DELETE, PATCH } = otherMethods(["GET", "POST"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { parseQuery, withAuth } from "@/lib/api/handler";
+import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { listFilesSchema, uploadFileQuerySchema } from "@/lib/schemas/storage";
 import { toFileJson } from "@/lib/storage/files/file-views";
@@ -21,3 +21,5 @@ export const POST = withAuth({ permission: "manage" }, async (request, { auth, o
   const json = toFileJson({ ...file, token: { id: auth.tokenId, description: auth.tokenDescription } }, origin);
   return NextResponse.json(json, { status: 201, headers: { Location: json.url } });
 });
+
+export const { PUT, DELETE, PATCH } = otherMethods(["GET", "POST"]);

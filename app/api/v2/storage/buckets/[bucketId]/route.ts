@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { withAuth } from "@/lib/api/handler";
+import { otherMethods, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { deleteBucket, getBucket } from "@/lib/storage/buckets";
 
@@ -13,3 +13,5 @@ export const DELETE = withAuth<Params>({ permission: "manage" }, async (_request
   await deleteBucket({ db: db(), projectId: auth.projectId, bucketId: params.bucketId });
   return new NextResponse(null, { status: 204 });
 });
+
+export const { POST, PUT, PATCH } = otherMethods(["GET", "DELETE"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { withAuth } from "@/lib/api/handler";
+import { otherMethods, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { deleteFile } from "@/lib/storage/files/delete-file";
 import { toFileJson } from "@/lib/storage/files/file-views";
@@ -15,3 +15,5 @@ export const DELETE = withAuth<Params>({ permission: "manage" }, async (_request
   await deleteFile({ db: db(), projectId: auth.projectId, id: params.id });
   return new NextResponse(null, { status: 204 });
 });
+
+export const { POST, PUT, PATCH } = otherMethods(["GET", "DELETE"]);

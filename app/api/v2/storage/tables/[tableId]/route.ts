@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { withAuth } from "@/lib/api/handler";
+import { otherMethods, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { parseRunIdHeader } from "@/lib/storage/jobs/enqueue-storage-job";
 import { requestTableOperation } from "@/lib/storage/jobs/requests";
@@ -18,3 +18,5 @@ export const DELETE = withAuth<Params>({ permission: "manage" }, async (request,
   const job = await requestTableOperation({ db: db(), auth, runId, tableId: params.tableId, operationName: "tableDrop" });
   return acceptedStorageJob(job, origin);
 });
+
+export const { POST, PUT, PATCH } = otherMethods(["GET", "DELETE"]);

@@ -1,4 +1,4 @@
-import { readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { createTableAsyncSchema } from "@/lib/schemas/storage";
 import { parseRunIdHeader } from "@/lib/storage/jobs/enqueue-storage-job";
@@ -11,3 +11,5 @@ export const POST = withAuth<{ bucketId: string }>({ permission: "manage" }, asy
   const job = await requestTableCreate({ db: db(), auth, runId, bucketId: params.bucketId, input });
   return acceptedStorageJob(job, origin);
 });
+
+export const { GET, PUT, DELETE, PATCH } = otherMethods(["POST"]);

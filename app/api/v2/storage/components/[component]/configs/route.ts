@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
 import { createConfiguration, listConfigurations } from "@/lib/configurations/configurations";
 import { db } from "@/lib/db";
 import { createConfigurationSchema } from "@/lib/schemas/configurations";
@@ -15,3 +15,5 @@ export const POST = withAuth<Params>({ permission: "manage" }, async (request, {
   const config = await createConfiguration({ db: db(), projectId: auth.projectId, componentId: params.component, input });
   return NextResponse.json(config, { status: 201 });
 });
+
+export const { PUT, DELETE, PATCH } = otherMethods(["GET", "POST"]);

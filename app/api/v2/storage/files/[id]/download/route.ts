@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { withAuth } from "@/lib/api/handler";
+import { otherMethods, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { getFile } from "@/lib/storage/files/get-file";
 import { contentDisposition } from "@/lib/storage/files/content-disposition";
@@ -19,3 +19,5 @@ export const GET = withAuth<{ id: string }>({ permission: "read" }, async (_requ
     },
   });
 });
+
+export const { POST, PUT, DELETE, PATCH } = otherMethods(["GET"]);

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { stringify } from "csv-stringify/sync";
-import { parseQuery, withAuth } from "@/lib/api/handler";
+import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { previewSchema } from "@/lib/schemas/storage";
 import { previewTable } from "@/lib/storage/tables";
@@ -14,3 +14,5 @@ export const GET = withAuth<{ tableId: string }>({ permission: "read" }, async (
     headers: { "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store" },
   });
 });
+
+export const { POST, PUT, DELETE, PATCH } = otherMethods(["GET"]);

@@ -1,4 +1,4 @@
-import { withAuth } from "@/lib/api/handler";
+import { otherMethods, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { parseRunIdHeader } from "@/lib/storage/jobs/enqueue-storage-job";
 import { requestTableOperation } from "@/lib/storage/jobs/requests";
@@ -9,3 +9,5 @@ export const POST = withAuth<{ tableId: string }>({ permission: "manage" }, asyn
   const job = await requestTableOperation({ db: db(), auth, runId, tableId: params.tableId, operationName: "tableExport" });
   return acceptedStorageJob(job, origin);
 });
+
+export const { GET, PUT, DELETE, PATCH } = otherMethods(["POST"]);

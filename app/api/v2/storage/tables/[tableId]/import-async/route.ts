@@ -1,4 +1,4 @@
-import { readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { importAsyncSchema } from "@/lib/schemas/storage";
 import { parseRunIdHeader } from "@/lib/storage/jobs/enqueue-storage-job";
@@ -11,3 +11,5 @@ export const POST = withAuth<{ tableId: string }>({ permission: "manage" }, asyn
   const job = await requestTableImport({ db: db(), auth, runId, tableId: params.tableId, input });
   return acceptedStorageJob(job, origin);
 });
+
+export const { GET, PUT, DELETE, PATCH } = otherMethods(["POST"]);

@@ -1,4 +1,4 @@
-import { parseQuery, withAuth } from "@/lib/api/handler";
+import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { deleteRowsSchema } from "@/lib/schemas/storage";
 import { parseRunIdHeader } from "@/lib/storage/jobs/enqueue-storage-job";
@@ -12,3 +12,5 @@ export const DELETE = withAuth<{ tableId: string }>({ permission: "manage" }, as
   const job = await requestRowsDelete({ db: db(), auth, runId, tableId: params.tableId, input });
   return acceptedStorageJob(job, origin);
 });
+
+export const { GET, POST, PUT, PATCH } = otherMethods(["DELETE"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
 import { getConfiguration, updateConfiguration } from "@/lib/configurations/configurations";
 import { db } from "@/lib/db";
 import { updateConfigurationSchema } from "@/lib/schemas/configurations";
@@ -18,3 +18,5 @@ export const PUT = withAuth<Params>({ permission: "manage" }, async (request, { 
     await updateConfiguration({ db: db(), projectId: auth.projectId, componentId: params.component, configId: params.config, input }),
   );
 });
+
+export const { POST, DELETE, PATCH } = otherMethods(["GET", "PUT"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
 import { createRow, getConfiguration } from "@/lib/configurations/configurations";
 import { db } from "@/lib/db";
 import { createRowSchema } from "@/lib/schemas/configurations";
@@ -16,3 +16,5 @@ export const POST = withAuth<Params>({ permission: "manage" }, async (request, {
   const config = await createRow({ db: db(), projectId: auth.projectId, componentId: params.component, configId: params.config, input });
   return NextResponse.json(config, { status: 201 });
 });
+
+export const { PUT, DELETE, PATCH } = otherMethods(["GET", "POST"]);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
 import { updateRow } from "@/lib/configurations/configurations";
 import { db } from "@/lib/db";
 import { updateRowSchema } from "@/lib/schemas/configurations";
@@ -19,3 +19,5 @@ export const PUT = withAuth<Params>({ permission: "manage" }, async (request, { 
     }),
   );
 });
+
+export const { GET, POST, DELETE, PATCH } = otherMethods(["PUT"]);
