@@ -11,6 +11,7 @@ import { createJob } from "@/lib/jobs/create-job";
 import { FINAL_STATUSES } from "@/lib/jobs/state";
 import { storageTableRef } from "@/lib/storage/identifiers";
 import { recordFigure } from "@/test/faults/figures";
+import { sweepOrphanFiles } from "@/lib/storage/files/sweep-orphan-files";
 import { createTestProject } from "@/test/factories";
 import { waitFor } from "@/test/wait";
 import { type WorkerProcess, spawnWorker, stopWorkers } from "@/test/worker-processes";
@@ -184,11 +185,15 @@ describe("worker processes SIGKILLed mid-job, 50 times", () => {
     const files = await db().file.groupBy({ by: ["runId"], where: { projectId: project.id }, _count: true });
     const extraFiles = files.filter((f) => f._count !== 1).map((f) => `run ${f.runId}: ${f._count} files`);
     expect(files.length).toBe(tableOf.size);
+    // Bytes a kill orphaned (written, File row not yet recorded) are swept as the storage worker
+    // does now and then; every job has ended, so nothing of this project is being written.
+    const orphansSwept = await sweepOrphanFiles({ db: db(), projectId: project.id, olderThan: new Date() });
     const onDisk = readdirSync(path.join(env.filesDir, String(project.id)), { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length;
     const fileRows = await db().file.count({ where: { projectId: project.id } });
 
     recordFigure(PART, "crashes survived (SIGKILL)", kills);
     recordFigure(PART, "jobs", ids.length);
+    recordFigure(PART, "orphaned file bytes swept", orphansSwept);
     recordFigure(PART, "reruns (job.requeued)", requeued);
     recordFigure(PART, "lease samples / overdue", `${samples} / ${overdue.length}`);
     recordFigure(PART, "longest a job sat on an expired lease (s)", worstOverrun.toFixed(1));

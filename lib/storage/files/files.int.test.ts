@@ -10,6 +10,7 @@ import { getFile } from "@/lib/storage/files/get-file";
 import { listFiles } from "@/lib/storage/files/list-files";
 import { purgeExpiredFiles } from "@/lib/storage/files/purge-expired-files";
 import { storeFile } from "@/lib/storage/files/store-file";
+import { sweepOrphanFiles } from "@/lib/storage/files/sweep-orphan-files";
 import { createTestProject } from "@/test/factories";
 import { makeFilesDir } from "@/test/storage";
 
@@ -51,6 +52,20 @@ describe("files", () => {
     expect(await purgeExpiredFiles({ db: db(), filesDir })).toBeGreaterThanOrEqual(1);
     expect(await db().file.findUnique({ where: { id: expired.id } })).toBeNull();
     expect(existsSync(path.join(filesDir, expired.storagePath))).toBe(false);
+  });
+
+  it("sweeps bytes no File row names once they are old enough, and keeps every recorded file", async () => {
+    const { auth } = await createTestProject();
+    const dir = makeFilesDir();
+    const kept = await store(auth, "kept.csv", { filesDir: dir });
+    // What a worker killed between writing the bytes and recording the File leaves behind.
+    const orphan = path.join(dir, path.dirname(kept.storagePath), "00000000-0000-4000-8000-000000000000");
+    writeFileSync(orphan, "orphaned\n");
+    expect(await sweepOrphanFiles({ db: db(), filesDir: dir, olderThan: new Date(Date.now() - 60_000) })).toBe(0);
+    expect(existsSync(orphan)).toBe(true);
+    expect(await sweepOrphanFiles({ db: db(), filesDir: dir, olderThan: new Date(Date.now() + 1000) })).toBe(1);
+    expect(existsSync(orphan)).toBe(false);
+    expect(await readFile(path.join(dir, kept.storagePath), "utf8")).toBe("kept.csv\n");
   });
 
   it("leaves no file under its final name, and no temporary file, when an upload is cut short", async () => {

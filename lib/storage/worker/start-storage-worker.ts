@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { db as defaultDb, type Db } from "@/lib/db";
 import { purgeExpiredFiles } from "@/lib/storage/files/purge-expired-files";
+import { sweepOrphanFiles } from "@/lib/storage/files/sweep-orphan-files";
 import { dropOrphanStagingTables } from "@/lib/storage/worker/drop-orphan-staging";
 import { runNextStorageJob } from "@/lib/storage/worker/run-next-storage-job";
 
@@ -29,6 +30,7 @@ export async function startStorageWorker(options: { concurrency: number; signal:
         if (slot === 0 && Date.now() - lastPurge > PURGE_EVERY_MS) {
           lastPurge = Date.now();
           await purgeExpiredFiles({ db, filesDir: options.filesDir });
+          await sweepOrphanFiles({ db, filesDir: options.filesDir });
           await dropOrphanStagingTables({ db });
         }
         const ran = await runNextStorageJob({ db, workerId, filesDir: options.filesDir });
