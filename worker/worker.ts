@@ -89,7 +89,9 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       try {
         if (Date.now() - lastRecovery >= recoveryEveryMs) {
           lastRecovery = Date.now();
-          const r = await recoverLostJobs({ db, maxAttempts });
+          // A pause of this process (a heavy component blocking it) can outlast a lease: its own
+          // running jobs are renewed by the next heartbeat, not taken back by itself.
+          const r = await recoverLostJobs({ db, maxAttempts, runningHere: [...running.keys()].map((k) => BigInt(k)) });
           if (r.requeued + r.failed + r.terminated > 0) log(`recovered lost jobs: ${JSON.stringify(r)}`);
         }
         const free = concurrency - running.size;

@@ -14,7 +14,14 @@ export type RecoveryReport = { requeued: number; failed: number; terminated: num
  * worker died before it could settle them. Safe to run in many workers at once: every move is a
  * conditional update and only the winner writes the event.
  */
-export async function recoverLostJobs(options: { db: Db; maxAttempts: number; now?: Date; limit?: number }): Promise<RecoveryReport> {
+export async function recoverLostJobs(options: {
+  db: Db;
+  maxAttempts: number;
+  now?: Date;
+  limit?: number;
+  /** Jobs the calling worker is running right now: not lost, even if a long pause let their lease lapse. */
+  runningHere?: bigint[];
+}): Promise<RecoveryReport> {
   const { db, maxAttempts } = options;
   const now = options.now ?? new Date();
   const report: RecoveryReport = { requeued: 0, failed: 0, terminated: 0, settled: 0 };
@@ -23,6 +30,7 @@ export async function recoverLostJobs(options: { db: Db; maxAttempts: number; no
       status: { in: ["processing", "terminating"] },
       OR: [{ type: "standard" }, { childrenSpawnedAt: null }],
       AND: [{ OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] }],
+      ...(options.runningHere?.length ? { id: { notIn: options.runningHere } } : {}),
     },
     orderBy: { id: "asc" },
     take: options.limit ?? 200,
