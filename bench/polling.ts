@@ -115,18 +115,7 @@ try {
     await meter.start();
     const load = await autocannon({ url: `http://${host}:${opts.port}`, connections, duration: opts.quick ? 10 : 20, requests });
     const cpu = await meter.stop();
-    const notModified = load.statusCodeStats?.["304"]?.count ?? 0;
-    saturation.push({
-      connections,
-      "req/s": load.requests.average,
-      "p50 ms": load.latency.p50,
-      "p99 ms": load.latency.p99,
-      "304 share": notModified / Math.max(1, load.requests.total),
-      "other non-2xx": load.non2xx - notModified,
-      errors: load.errors,
-      ...cpuPerRequest(cpu, load.requests.total),
-      load: loadAverage(),
-    });
+    saturation.push(saturationRow(connections, load, cpu));
   }
 
   // The figures this benchmark gave before it played dashboards: 50 connections, a token, 3 job
@@ -149,18 +138,7 @@ try {
       ],
     });
     const cpu = await meter.stop();
-    const notModified = load.statusCodeStats?.["304"]?.count ?? 0;
-    saturation.push({
-      connections: "50, old mix",
-      "req/s": load.requests.average,
-      "p50 ms": load.latency.p50,
-      "p99 ms": load.latency.p99,
-      "304 share": notModified / Math.max(1, load.requests.total),
-      "other non-2xx": load.non2xx - notModified,
-      errors: load.errors,
-      ...cpuPerRequest(cpu, load.requests.total),
-      load: loadAverage(),
-    });
+    saturation.push(saturationRow("50, old mix", load, cpu));
   }
 
   console.log(`\nPolling at ${jobs.toLocaleString("en")} jobs + ${live.roots.length} running orchestrations — ${machine("PostgreSQL 127.0.0.1")}`);
@@ -333,4 +311,20 @@ function changeLiveJobs(db: pg.Client, project: number, ids: number[], perSecond
       .finally(() => (busy = false));
   }, 1000);
   return () => clearInterval(timer);
+}
+
+/** One row of the closed-loop (autocannon) table. */
+function saturationRow(connections: number | string, load: autocannon.Result, cpu: Cpu) {
+  const notModified = load.statusCodeStats?.["304"]?.count ?? 0;
+  return {
+    connections,
+    "req/s": load.requests.average,
+    "p50 ms": load.latency.p50,
+    "p99 ms": load.latency.p99,
+    "304 share": notModified / Math.max(1, load.requests.total),
+    "other non-2xx": load.non2xx - notModified,
+    errors: load.errors,
+    ...cpuPerRequest(cpu, load.requests.total),
+    load: loadAverage(),
+  };
 }

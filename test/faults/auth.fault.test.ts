@@ -3,11 +3,10 @@
 // ids answer 404 (never 403) on every route that takes one; a read-only token gets 403 on EVERY
 // mutating route, and a session cookie without our Origin gets 403 on every one too (CSRF).
 // The mutating routes are read from app/api, so a new route is covered or this test fails.
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createToken, hashSecret } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
+import { apiRoutes } from "@/test/faults/api-routes";
 import { recordFigure } from "@/test/faults/figures";
 import { type JobdeckServer, startJobdeckServer } from "@/test/faults/jobdeck-server";
 
@@ -77,20 +76,7 @@ type Seeded = Awaited<ReturnType<typeof seedProject>>;
 
 /** Every mutating (non-GET) method of every route under app/api, read from the source. */
 function mutatingRoutes(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name === "route.ts") {
-        const source = readFileSync(full, "utf8");
-        const route = `/${path.relative(path.resolve("app"), dir).split(path.sep).join("/")}`;
-        for (const m of ["POST", "PUT", "DELETE", "PATCH"]) if (new RegExp(`^export const ${m}\\b`, "m").test(source)) out.push(`${m} ${route}`);
-      }
-    }
-  };
-  walk(path.resolve("app/api"));
-  return out.sort();
+  return [...apiRoutes()].flatMap(([route, methods]) => methods.filter((m) => m !== "GET").map((m) => `${m} ${route}`)).sort();
 }
 
 // Mutations that need no manage permission, and why.

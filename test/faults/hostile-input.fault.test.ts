@@ -4,12 +4,13 @@
 // path-traversal strings, wrong methods and content types, oversized and cut-short uploads, missing
 // and garbage tokens. Never a 5xx; every error is JSON {error, code, status}; nothing is written
 // outside the data folder; the server is still healthy afterwards.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
+import { apiRoutes } from "@/test/faults/api-routes";
 import { recordFigure } from "@/test/faults/figures";
 import { type JobdeckServer, startJobdeckServer } from "@/test/faults/jobdeck-server";
 
@@ -198,20 +199,7 @@ const ROUTES: Record<string, RouteSpec> = {
 
 /** Every route file under app/api and the methods it serves, read from the source. */
 function routesOnDisk(): Map<string, Method[]> {
-  const out = new Map<string, Method[]>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name === "route.ts") {
-        const source = readFileSync(full, "utf8");
-        const served = SERVED.filter((m) => new RegExp(`^export const ${m}\\b`, "m").test(source));
-        out.set(`/${path.relative(path.join(ROOT, "app"), dir).split(path.sep).join("/")}`, served);
-      }
-    }
-  };
-  walk(path.join(ROOT, "app/api"));
-  return out;
+  return apiRoutes(ROOT);
 }
 
 function fillPath(template: string, params: Record<string, string>, encode = true): string {
