@@ -133,7 +133,7 @@ export type EndEvent = (end: RunEnd, ended: { status: JobStatus; durationSeconds
  * most one matches. The events `announce` returns are written by the same statement. Returns the
  * ended rows in the order of `ends`, null where the job had already moved on.
  */
-export async function finishRuns(options: { db: DbClient; ends: RunEnd[]; announce?: EndEvent; now?: Date }): Promise<(Job | null)[]> {
+export async function finishRuns(options: { db: DbClient; ends: RunEnd[]; announce?: EndEvent; now?: Date; retries?: number }): Promise<(Job | null)[]> {
   const { db, ends } = options;
   if (ends.length === 0) return [];
   const now = options.now ?? new Date();
@@ -175,6 +175,15 @@ export async function finishRuns(options: { db: DbClient; ends: RunEnd[]; announ
       WHERE c.event IS NOT NULL)
     SELECT * FROM ended`;
   const byId = new Map(ended.map((j) => [j.id, j]));
+  // A move committed meanwhile (a kill: processing → terminating) is re-checked by PostgreSQL only
+  // against the candidate row it first matched, so the move now legal was never tried: ask again
+  // with a fresh snapshot. A job that is no longer this run's (final, or a later attempt) stays null.
+  const missed = ends.filter((e) => !byId.has(e.job.id));
+  const retries = options.retries ?? 2;
+  if (missed.length > 0 && retries > 0) {
+    const again = await finishRuns({ ...options, ends: missed, now, retries: retries - 1 });
+    missed.forEach((e, i) => again[i] && byId.set(e.job.id, again[i]));
+  }
   return ends.map((e) => byId.get(e.job.id) ?? null);
 }
 
