@@ -31,12 +31,14 @@ export async function claimJobs(options: {
   now?: () => Date;
   /** How long to wait for a project's lock that another worker holds (after trying the others). */
   lockWaitMs?: number;
+  /** Only this project's jobs (tests racing in one project of a shared database). */
+  projectId?: number;
 }): Promise<{ jobs: Job[]; contended: boolean }> {
   const { db } = options;
   if (options.slots <= 0) return { jobs: [], contended: false };
   const scan = await db.$queryRaw<{ projectId: number }[]>`
     SELECT "projectId" FROM "Job" WHERE status = ANY(${QUEUED}::text[]) ORDER BY id LIMIT ${SCAN_LIMIT}`;
-  const projects = [...new Set(scan.map((r) => r.projectId))];
+  const projects = [...new Set(scan.map((r) => r.projectId))].filter((p) => options.projectId === undefined || p === options.projectId);
   const claimed: Job[] = [];
   const busy: number[] = [];
   const lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;

@@ -175,7 +175,7 @@ describe("races on PostgreSQL, thousands of times", () => {
       // One worker claims the batch while the API kills each job of it.
       const [claim, kills] = await Promise.all([
         jitter(10).then(() => settle(async () => {
-          const { jobs: claimed } = await claimJobs({ db: worker, workerId: "race-worker", slots: CLAIM_ROUND, leaseMs: 60_000 });
+          const { jobs: claimed } = await claimJobs({ db: worker, workerId: "race-worker", slots: CLAIM_ROUND, leaseMs: 60_000, projectId: project.project.id });
           await Promise.all(claimed.map((job) => runToEnd(job)));
           return claimed;
         })),
