@@ -16,7 +16,7 @@ import type pg from "pg";
 import { DEFAULT_JOBS_FILTERS } from "@/lib/schemas/filters";
 import { type DashboardSpec, type PlayResult, playDashboards } from "./dashboards";
 import { machine, options, percentile, table } from "./lib";
-import { BENCH_TOKEN, startSeededServer } from "./seed-jobs";
+import { afterSeededJobs, BENCH_TOKEN, startSeededServer } from "./seed-jobs";
 
 const opts = options({
   jobs: { default: "1000000" },
@@ -255,13 +255,7 @@ async function seedLiveOrchestrations(db: pg.Client, project: number, count: num
      FROM (SELECT g + $1 - 1 AS id, (g - 1) % 5 AS k FROM generate_series(1, $4::int) g) s`,
     [from, project, token, count * 5],
   );
-  await db.query(`SELECT setval(pg_get_serial_sequence('"Job"', 'id'), (SELECT max(id) FROM "Job"))`);
-  await db.query(
-    `INSERT INTO "JobEvent" ("projectId", "jobId", "runId", event, component, message, type, created)
-     SELECT j."projectId", j.id, j."runId", e.event, j.component, e.event || ' of job ' || j.id, 'info', j."createdTime"
-     FROM "Job" j CROSS JOIN (VALUES ('job.created'), ('job.started')) e(event) WHERE j.id >= $1`,
-    [from],
-  );
+  await afterSeededJobs(db, from, ["job.created", "job.started"]);
   await db.query(`ANALYZE "Job"`);
   const roots: number[] = [];
   const children: number[] = [];

@@ -73,13 +73,7 @@ export async function startSeededServer({ jobs, port, env = {} }: { jobs: number
              FROM generate_series(1, $4::int) g) s`,
       [start, projectId, tokenId, jobs],
     );
-    await client.query(`SELECT setval(pg_get_serial_sequence('"Job"', 'id'), (SELECT max(id) FROM "Job"))`);
-    await client.query(
-      `INSERT INTO "JobEvent" ("projectId", "jobId", "runId", event, component, message, type, created)
-       SELECT j."projectId", j.id, j."runId", e.event, j.component, e.event || ' of job ' || j.id, 'info', j."createdTime"
-       FROM "Job" j CROSS JOIN (VALUES ('job.created'), ('job.finished')) e(event) WHERE j.id >= $1`,
-      [start],
-    );
+    await afterSeededJobs(client, start, ["job.created", "job.finished"]);
     const busy = start + 1;
     const busyRun: string = (await client.query(`SELECT "runId" FROM "Job" WHERE id = $1`, [busy])).rows[0].runId;
     await client.query(
@@ -111,5 +105,19 @@ async function waitForServer(base: string) {
 function run(cmd: string, args: string[], env: Record<string, string>) {
   return new Promise<void>((resolve, reject) =>
     spawn(cmd, args, { env: { ...process.env, ...env }, stdio: "ignore" }).on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} failed`)))),
+  );
+}
+
+/**
+ * After jobs were inserted with explicit ids from `fromId` on: moves the id sequence past them and
+ * gives each of them the named events (at its createdTime).
+ */
+export async function afterSeededJobs(client: pg.Client, fromId: number, events: string[]): Promise<void> {
+  await client.query(`SELECT setval(pg_get_serial_sequence('"Job"', 'id'), (SELECT max(id) FROM "Job"))`);
+  await client.query(
+    `INSERT INTO "JobEvent" ("projectId", "jobId", "runId", event, component, message, type, created)
+     SELECT j."projectId", j.id, j."runId", e.event, j.component, e.event || ' of job ' || j.id, 'info', j."createdTime"
+     FROM "Job" j CROSS JOIN unnest($2::text[]) e(event) WHERE j.id >= $1`,
+    [fromId, events],
   );
 }

@@ -3,7 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { env } from "@/lib/env";
-import { type Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
 export type Db = PrismaClient;
 /** The client or an open interactive transaction: what functions that may run inside one accept. */
@@ -55,21 +55,45 @@ export async function closeDb(): Promise<void> {
   await handle?.close();
 }
 
+type WrappedError = { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown; originalCode?: unknown } } }; cause?: unknown };
+
+/** `error` and the errors it wraps (`cause`), outermost first. */
+function* errorChain(error: unknown): Generator<WrappedError> {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    yield e as WrappedError;
+    e = (e as WrappedError).cause;
+  }
+}
+
+/**
+ * Every code a database error carries, outermost first: at each level the driver adapter's kind,
+ * its SQLSTATE or errno, then Prisma's own code (P…).
+ */
+export function databaseErrorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  for (const e of errorChain(error)) {
+    const adapter = e.meta?.driverAdapterError?.cause;
+    for (const code of [adapter?.kind, adapter?.originalCode, adapter?.code, e.code]) if (typeof code === "string") codes.push(code);
+  }
+  return codes;
+}
+
+/** Prisma's code for a known request error (P2002 unique violation, P2025 not found, …), else null. */
+export function prismaErrorCode(error: unknown): string | null {
+  return error instanceof Prisma.PrismaClientKnownRequestError ? error.code : null;
+}
+
 // Driver errors that mean "the database is not there right now" (down, restarting, connection cut),
-// as opposed to a bad query: 57P01 admin shutdown, 57P02 crash shutdown, 57P03 starting up / shutting down.
-const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
-const UNAVAILABLE_CODES = new Set(["57P01", "57P02", "57P03", "P1001", "P1002", "P1008", "P1017", "ECONNREFUSED", "ECONNRESET"]);
+// as opposed to a bad query: adapter kinds, 57P01 admin shutdown, 57P02 crash shutdown, 57P03
+// starting up / shutting down, Prisma's connection codes and socket errnos.
+const UNAVAILABLE_CODES = new Set([
+  "DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections",
+  "57P01", "57P02", "57P03", "P1001", "P1002", "P1008", "P1017", "ECONNREFUSED", "ECONNRESET",
+]);
 const UNAVAILABLE_MESSAGE = /Connection terminated|not queryable|Can't reach database server|server closed the connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command/i;
 
 /** True when `error` says the database could not be reached or dropped the connection. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
-    const x = e as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } } }; cause?: unknown };
-    const adapter = x.meta?.driverAdapterError?.cause;
-    if (adapter?.kind && UNAVAILABLE_KINDS.has(adapter.kind)) return true;
-    if (UNAVAILABLE_CODES.has(String(adapter?.originalCode ?? adapter?.code ?? x.code))) return true;
-    if (typeof x.message === "string" && UNAVAILABLE_MESSAGE.test(x.message)) return true;
-    e = x.cause;
-  }
-  return false;
+  if (databaseErrorCodes(error).some((code) => UNAVAILABLE_CODES.has(code))) return true;
+  return [...errorChain(error)].some((e) => typeof e.message === "string" && UNAVAILABLE_MESSAGE.test(e.message));
 }

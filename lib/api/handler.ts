@@ -5,8 +5,8 @@ import { matchesIfNoneMatch, notModified, revalidatedHeaders, sharedAnswer, vers
 import { authenticateCaller, type Credential } from "@/lib/auth/caller";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import type { AuthContext } from "@/lib/auth/tokens";
-import { db, isDatabaseUnavailable } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { db, isDatabaseUnavailable, prismaErrorCode } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, badRequest, forbidden, invalidInput, unauthorized } from "@/lib/errors";
 
 export const TOKEN_HEADER = "x-storageapi-token";
@@ -122,29 +122,27 @@ export function publicOrigin(request: NextRequest): string {
   return `${proto}://${host}`;
 }
 
+function retryLater(error: ApiError, seconds: number): Response {
+  const response = errorResponse(error);
+  response.headers.set("Retry-After", String(seconds));
+  return response;
+}
+
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) return NextResponse.json(error.toJSON(), { status: error.status });
   if (error instanceof z.ZodError) return errorResponse(zodToApiError(error));
   if (isDatabaseUnavailable(error)) {
     console.error(`[api] database unavailable: ${error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1) : String(error)}`);
-    return NextResponse.json(
-      { error: "The database is unavailable at the moment; try again shortly.", code: "databaseUnavailable", status: 503 },
-      { status: 503, headers: { "Retry-After": "2" } },
-    );
+    return retryLater(new ApiError(503, "databaseUnavailable", "The database is unavailable at the moment; try again shortly."), 2);
   }
+  const prisma = prismaErrorCode(error);
   // Two requests racing for one row (both delete it, both create it): the loser gets a 404 or 409.
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
-    return errorResponse(new ApiError(404, "notFound", "It was not found; another request may have just deleted it."));
-  }
+  if (prisma === "P2025") return errorResponse(new ApiError(404, "notFound", "It was not found; another request may have just deleted it."));
+  if (prisma === "P2002") return errorResponse(new ApiError(409, "conflict", "Another request has just created the same thing."));
   // A transaction that waited too long for a lock or a connection: the database is busy, say so.
-  if (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === "P2028" || error.code === "P2024")) {
-    console.error("[api] database busy", error.message.split("\n").filter(Boolean).pop());
-    const response = errorResponse(new ApiError(503, "databaseBusy", "The database is too busy to finish this request; try again in a few seconds."));
-    response.headers.set("Retry-After", "5");
-    return response;
-  }
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    return errorResponse(new ApiError(409, "conflict", "Another request has just created the same thing."));
+  if (prisma === "P2028" || prisma === "P2024") {
+    console.error("[api] database busy", error instanceof Error ? error.message.split("\n").filter(Boolean).pop() : "");
+    return retryLater(new ApiError(503, "databaseBusy", "The database is too busy to finish this request; try again in a few seconds."), 5);
   }
   const id = Math.random().toString(36).slice(2, 10);
   console.error(`[api] unexpected error ${id}`, error);
@@ -245,7 +243,7 @@ export function inspectJson(value: unknown): { kind: "depth" } | { kind: "text";
 
 /** The HTTP methods a route module can export. */
 export const ROUTE_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
-type RouteMethod = (typeof ROUTE_METHODS)[number];
+export type RouteMethod = (typeof ROUTE_METHODS)[number];
 
 /**
  * Handlers for the methods a route does not serve: the same JSON error as everything else (405, with

@@ -1,7 +1,7 @@
 import "server-only";
-import type { Db } from "@/lib/db";
+import { type Db, prismaErrorCode } from "@/lib/db";
 import { ApiError, badRequest, notFound } from "@/lib/errors";
-import { type Bucket, Prisma } from "@/lib/generated/prisma/client";
+import type { Bucket } from "@/lib/generated/prisma/client";
 import type { BucketJson, CreateBucketInput } from "@/lib/schemas/storage";
 import { type BucketStage, bucketIdOf, parseBucketId } from "@/lib/storage/identifiers";
 
@@ -72,7 +72,7 @@ export async function ensureBucket(options: { db: Db; projectId: number; stage: 
   const where = { projectId_bucketId: { projectId: options.projectId, bucketId } };
   // Prisma's upsert reads, then inserts: of two jobs making the bucket at once, one loses the insert.
   return options.db.bucket.upsert({ where, update: {}, create: { projectId: options.projectId, bucketId, stage: options.stage, name: options.name } }).catch((error: unknown) => {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return options.db.bucket.findUniqueOrThrow({ where });
+    if (prismaErrorCode(error) === "P2002") return options.db.bucket.findUniqueOrThrow({ where });
     throw error;
   });
 }

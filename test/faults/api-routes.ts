@@ -1,9 +1,7 @@
 // The API's routes as the source declares them, so the fault tests cover a new route or fail.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-
-export const ROUTE_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
-export type RouteMethod = (typeof ROUTE_METHODS)[number];
+import { ROUTE_METHODS, type RouteMethod } from "@/lib/api/handler";
 
 /** Every route file under app/api and the methods it serves (`export const GET = …`). */
 export function apiRoutes(root = path.resolve(".")): Map<string, RouteMethod[]> {

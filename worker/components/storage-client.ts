@@ -35,10 +35,13 @@ export function storageClient(db: Db, job: Job, signal: AbortSignal) {
     }
   }
 
-  async function finished(queued: { id: bigint }): Promise<StorageJob> {
-    const sj = await ended(queued);
+  function succeeded(sj: StorageJob): StorageJob {
     if (sj.status !== "success") throw new UserError(`Storage job ${sj.id} (${sj.operationName} ${sj.tableId ?? ""}) failed: ${sj.errorMessage ?? "unknown error"}`);
     return sj;
+  }
+
+  async function finished(queued: { id: bigint }): Promise<StorageJob> {
+    return succeeded(await ended(queued));
   }
 
   async function tableRef(tableId: string, bytes: number): Promise<TableRef> {
@@ -82,7 +85,7 @@ export function storageClient(db: Db, job: Job, signal: AbortSignal) {
           // The table appeared meanwhile (the create of an earlier attempt of this job, whose worker
           // died, landed first): import into it, as a rerun that found it would have.
           if (created === null || (created.status !== "success" && created.errorCode === "tableExists")) await importInto();
-          else if (created.status !== "success") await finished(created);
+          else succeeded(created);
         }
       } catch (error) {
         if (error instanceof ApiError) throw new UserError(`Cannot write ${tableId}: ${error.message}`);

@@ -1,3 +1,4 @@
+import { databaseErrorCodes } from "@/lib/db";
 // An expected way for a Storage job to fail (a bad CSV, a table dropped meanwhile): its message is
 // written for people and stored on the job. Anything else ends the job with a generic message and
 // the details go to the server log.
@@ -21,10 +22,7 @@ const DATABASE_PROBLEMS: Record<string, [string, string]> = {
 
 /** The SQLSTATE a database error carries, through Prisma's driver-adapter wrapping. */
 export function sqlStateOf(error: unknown): string | null {
-  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } }; cause?: unknown } | null;
-  const cause = e?.meta?.driverAdapterError?.cause;
-  for (const code of [cause?.originalCode, cause?.code, e?.code]) if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  return e?.cause && e.cause !== error ? sqlStateOf(e.cause) : null;
+  return databaseErrorCodes(error).find((code) => /^[0-9A-Z]{5}$/.test(code)) ?? null;
 }
 
 /** A Storage job's words for a database that could not take its write, or null for other errors. */
