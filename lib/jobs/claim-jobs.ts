@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db, DbClient } from "@/lib/db";
-import type { Job } from "@/lib/generated/prisma/client";
+import { type Job, Prisma } from "@/lib/generated/prisma/client";
 import { type ParentFacts, type ProjectFacts, type QueuedJob, type RunningJob, decide } from "@/lib/jobs/scheduler";
 import { FINAL_STATUSES, movesFor, statusesAllowing } from "@/lib/jobs/state";
 
@@ -37,8 +37,10 @@ export async function claimJobs(options: {
   const { db } = options;
   if (options.slots <= 0) return { jobs: [], contended: false };
   const scan = await db.$queryRaw<{ projectId: number }[]>`
-    SELECT "projectId" FROM "Job" WHERE status = ANY(${QUEUED}::text[]) ORDER BY id LIMIT ${SCAN_LIMIT}`;
-  const projects = [...new Set(scan.map((r) => r.projectId))].filter((p) => options.projectId === undefined || p === options.projectId);
+    SELECT "projectId" FROM "Job" WHERE status = ANY(${QUEUED}::text[])
+      ${options.projectId === undefined ? Prisma.empty : Prisma.sql`AND "projectId" = ${options.projectId}`}
+    ORDER BY id LIMIT ${SCAN_LIMIT}`;
+  const projects = [...new Set(scan.map((r) => r.projectId))];
   const claimed: Job[] = [];
   const busy: number[] = [];
   const lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
