@@ -16,7 +16,7 @@ const schema = z.object({
   // Worker slots inside the web process; 0 runs the web process without workers.
   JOBDECK_IN_PROCESS_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   // `npm run worker`: jobs run at once per process, and an optional port for GET /health.
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   // Seconds a worker's claim lasts without a heartbeat; attempts before a lost job ends in error.
   JOBDECK_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(15),

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import type { NextRequest } from "next/server";
 
 /**
@@ -7,7 +8,7 @@ import type { NextRequest } from "next/server";
  * fetch() then sends If-None-Match by itself, and a 304 costs neither a body nor a render.
  */
 export function revalidatedHeaders(etag: string): Record<string, string> {
-  return { ETag: etag, "Cache-Control": "private, no-cache", Vary: "Cookie, X-StorageApi-Token" };
+  return { ETag: etag, "Cache-Control": "private, no-cache", Vary: "Cookie, X-StorageApi-Token, Accept-Encoding" };
 }
 
 /** A weak ETag for one URL's answer at one version, for one project and origin (the JSON carries URLs). */
@@ -29,7 +30,19 @@ export function notModified(etag: string): Response {
   return new Response(null, { status: 304, headers: revalidatedHeaders(etag) });
 }
 
-type Answer = { status: number; headers: [string, string][]; body: ArrayBuffer };
+/** Whether the request's Accept-Encoding takes gzip (a q of 0 refuses it). */
+export function acceptsGzip(request: NextRequest): boolean {
+  return (request.headers.get("accept-encoding") ?? "").split(",").some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return (coding === "gzip" || coding === "*") && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+type Answer = { status: number; headers: [string, string][]; body: ArrayBuffer; gzipped?: Buffer };
+
+// Below this a body goes out as it is (Next.js's compression draws the same line).
+const GZIP_MIN_BYTES = 1024;
 
 // Kept answers, least recently used first, within a byte budget.
 const MAX_KEPT_BYTES = 32_000_000;
@@ -45,16 +58,17 @@ const inFlight = new Map<string, { etag: string; answer: Promise<Answer> }>();
  * database for this very request, and a kept answer is used only under that exact version (it
  * was built after the version was read, so it is never older than it).
  */
-export async function sharedAnswer(key: string, etag: string, build: () => Promise<Response>): Promise<Response> {
+export async function sharedAnswer(key: string, etag: string, build: () => Promise<Response>, options: { gzip?: boolean } = {}): Promise<Response> {
+  const gzip = options.gzip ?? false;
   const hit = kept.get(key);
   if (hit?.etag === etag) {
     // Refresh its place: the Map's order is least recently used first.
     kept.delete(key);
     kept.set(key, hit);
-    return toResponse(hit.answer);
+    return toResponse(hit.answer, gzip);
   }
   const pending = inFlight.get(key);
-  if (pending?.etag === etag) return toResponse(await pending.answer);
+  if (pending?.etag === etag) return toResponse(await pending.answer, gzip);
 
   const answer = build().then(async (response): Promise<Answer> => ({
     status: response.status,
@@ -65,7 +79,7 @@ export async function sharedAnswer(key: string, etag: string, build: () => Promi
   try {
     const built = await answer;
     if (built.status === 200 && built.body.byteLength <= MAX_ANSWER_BYTES) keep(key, { etag, answer: built });
-    return toResponse(built);
+    return toResponse(built, gzip);
   } finally {
     if (inFlight.get(key)?.answer === answer) inFlight.delete(key);
   }
@@ -89,6 +103,14 @@ function forget(key: string) {
 }
 
 // new Response() copies the bytes it is given, so one kept answer serves any number of requests.
-function toResponse(answer: Answer): Response {
-  return new Response(answer.body.byteLength === 0 ? null : answer.body, { status: answer.status, headers: answer.headers });
+// A kept answer is compressed once, the first time a client takes gzip, not once per request.
+function toResponse(answer: Answer, gzip: boolean): Response {
+  if (answer.body.byteLength === 0) return new Response(null, { status: answer.status, headers: answer.headers });
+  const compressible = gzip && answer.status === 200 && answer.body.byteLength >= GZIP_MIN_BYTES && !answer.headers.some(([name]) => name === "content-encoding");
+  if (!compressible) return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  answer.gzipped ??= gzipSync(answer.body);
+  const headers = new Headers(answer.headers);
+  headers.set("Content-Encoding", "gzip");
+  headers.delete("Content-Length");
+  return new Response(new Uint8Array(answer.gzipped), { status: answer.status, headers });
 }

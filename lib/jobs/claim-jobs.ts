@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db, DbClient } from "@/lib/db";
 import { type Job, Prisma } from "@/lib/generated/prisma/client";
-import { type ParentFacts, type ProjectFacts, type QueuedJob, type RunningJob, decide } from "@/lib/jobs/scheduler";
+import { type ParentFacts, type ProjectFacts, type QueuedJob, type RunningJob, TYPES_COUNTED_TOWARD_LIMIT, countsTowardProjectLimit, decide } from "@/lib/jobs/scheduler";
 import { FINAL_STATUSES, movesFor, statusesAllowing } from "@/lib/jobs/state";
 
 // Advisory-lock namespaces (first key of pg_try_advisory_xact_lock(int, int)).
@@ -11,7 +11,7 @@ const QUEUED = statusesAllowing("start");
 const HOLDING_A_SLOT = ["processing", "terminating"];
 const SCAN_LIMIT = 1000;
 // Queued rows looked at per project and claim: enough to see past a few blocked jobs.
-const lookahead = (want: number) => Math.max(50, want * 4);
+const lookahead = (want: number) => want + Math.max(50, want);
 
 /**
  * Claims up to `slots` runnable jobs for a worker. Decisions are made per project under a
@@ -112,6 +112,7 @@ async function claimInProject(tx: DbClient, options: ClaimOptions): Promise<Job[
       start.push(job.id);
       // Later decisions in this batch see this job as running.
       facts.running.push({ ...job, parentType: job.parentRunId ? (facts.parents.get(job.parentRunId)?.type ?? null) : null });
+      if (countsTowardProjectLimit(job.type)) facts.processing++;
     } else if (job.status !== "waiting" || job.waitReason !== decision.reason || job.waitDetail !== decision.detail) {
       hold.push({ job, reason: decision.reason, detail: decision.detail });
     }
@@ -157,12 +158,14 @@ async function claimInProject(tx: DbClient, options: ClaimOptions): Promise<Job[
 
 /**
  * The queued rows (locked, oldest first) and what the scheduler needs to decide on them, in one
- * statement: the project limit, the jobs holding a slot, the queued jobs' parents and the
- * unfinished phases of their orchestrations.
+ * statement: the project limit, how many jobs count toward it, the running jobs that share a
+ * configuration or a parent with a queued one (not all of them: a busy project can hold hundreds),
+ * the queued jobs' parents and the unfinished phases of their orchestrations.
  */
 async function loadQueuedAndFacts(tx: DbClient, projectId: number, limit: number): Promise<{ queued: QueuedRow[]; facts: ProjectFacts }> {
   type Row = {
     maxProcessingJobs: number;
+    processing: number;
     queued: (Omit<QueuedRow, "id"> & { id: string })[];
     running: (Omit<RunningJob, "id"> & { id: string })[];
     parents: ParentFacts[];
@@ -178,6 +181,8 @@ async function loadQueuedAndFacts(tx: DbClient, projectId: number, limit: number
       FOR UPDATE OF j SKIP LOCKED)
     SELECT
       (SELECT "maxProcessingJobs" FROM "Project" WHERE id = ${projectId}) AS "maxProcessingJobs",
+      (SELECT count(*)::int FROM "Job" r
+       WHERE r."projectId" = ${projectId} AND r.status = ANY(${HOLDING_A_SLOT}::text[]) AND r.type = ANY(${TYPES_COUNTED_TOWARD_LIMIT}::text[])) AS processing,
       (SELECT coalesce(json_agg(json_build_object(
           'id', q.id::text, 'runId', q."runId", 'type', q.type, 'component', q.component, 'componentType', q."componentType",
           'config', q.config, 'branchId', q."branchId", 'tokenId', q."tokenId", 'phase', q.phase, 'parentRunId', q."parentRunId",
@@ -187,7 +192,9 @@ async function loadQueuedAndFacts(tx: DbClient, projectId: number, limit: number
           'id', r.id::text, 'type', r.type, 'component', r.component, 'config', r.config, 'branchId', r."branchId",
           'tokenId', r."tokenId", 'parentRunId', r."parentRunId", 'parentType', p.type)), '[]'::json)
        FROM "Job" r LEFT JOIN "Job" p ON p."projectId" = r."projectId" AND p."runId" = r."parentRunId"
-       WHERE r."projectId" = ${projectId} AND r.status = ANY(${HOLDING_A_SLOT}::text[])) AS running,
+       WHERE r."projectId" = ${projectId} AND r.status = ANY(${HOLDING_A_SLOT}::text[])
+         AND ((r.config IS NOT NULL AND (r.component, r.config, r."branchId") IN (SELECT component, config, "branchId" FROM queued WHERE config IS NOT NULL))
+              OR r."parentRunId" IN (SELECT "parentRunId" FROM queued WHERE "parentRunId" IS NOT NULL))) AS running,
       (SELECT coalesce(json_agg(json_build_object('runId', p."runId", 'type', p.type, 'status', p.status, 'parallelism', p.parallelism)), '[]'::json)
        FROM "Job" p
        WHERE p."projectId" = ${projectId} AND p."runId" IN (SELECT "parentRunId" FROM queued WHERE "parentRunId" IS NOT NULL)) AS parents,
@@ -203,6 +210,7 @@ async function loadQueuedAndFacts(tx: DbClient, projectId: number, limit: number
     queued: row.queued.map((q) => ({ ...q, id: BigInt(q.id) })),
     facts: {
       maxProcessingJobs: row.maxProcessingJobs,
+      processing: row.processing,
       running: row.running.map((r) => ({ ...r, id: BigInt(r.id) })),
       parents: new Map(row.parents.map((p) => [p.runId, p])),
       unfinishedPhases,

@@ -58,3 +58,15 @@ export async function readVersion(options: { db: Db; projectId: number; version:
     SELECT (${options.version})::text AS version FROM (SELECT ${options.projectId}::int AS "projectId") caller`;
   return row?.version ?? null;
 }
+
+const RUN_ID = /^\d{1,18}(\.\d{1,18})*$/;
+
+/**
+ * The version of GET /api/search/jobs?…: a run's children change only with its subtree; any other
+ * list with the project's jobs. A malformed filter gets the project's version (the handler then
+ * answers 422).
+ */
+export function searchJobsVersionSql(params: URLSearchParams): Prisma.Sql {
+  const parents = [...params.getAll("parentRunId"), ...params.getAll("parentRunId[]")];
+  return parents.length === 1 && RUN_ID.test(parents[0]!) ? runChildrenVersionSql(parents[0]!) : projectJobsVersionSql;
+}

@@ -3,12 +3,14 @@ import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { DbClient } from "@/lib/db";
 
-// Signals between the API and workers: "these jobs were asked to stop" and "new work is queued".
+// Signals between the API and workers: "these jobs were asked to stop", "new work is queued" and
+// "a Storage job is queued".
 // Inside one process an EventEmitter carries them; across processes PostgreSQL NOTIFY does, so a
 // worker on another machine hears a kill within milliseconds instead of at its next poll.
 
 export const KILL_CHANNEL = "jobdeck_kill";
 export const WORK_CHANNEL = "jobdeck_work";
+export const STORAGE_CHANNEL = "jobdeck_storage";
 
 const bus = new EventEmitter();
 bus.setMaxListeners(0);
@@ -23,6 +25,17 @@ export async function publishKill(db: DbClient, jobIds: bigint[]): Promise<void>
 export async function publishWork(db: DbClient): Promise<void> {
   bus.emit(WORK_CHANNEL, "");
   await db.$executeRaw`SELECT pg_notify(${WORK_CHANNEL}, '')`;
+}
+
+/** A Storage job was queued: an idle storage slot looks at once instead of at its next poll. */
+export async function publishStorageWork(db: DbClient): Promise<void> {
+  bus.emit(STORAGE_CHANNEL, "");
+  await db.$executeRaw`SELECT pg_notify(${STORAGE_CHANNEL}, '')`;
+}
+
+export function onStorageWork(listener: () => void): () => void {
+  bus.on(STORAGE_CHANNEL, listener);
+  return () => bus.off(STORAGE_CHANNEL, listener);
 }
 
 export function onKill(listener: (jobIds: string[]) => void): () => void {
@@ -51,11 +64,12 @@ export function relayNotifications(url: string, log: (message: string) => void =
         await c.connect();
         c.on("notification", (n) => bus.emit(n.channel, n.payload ?? ""));
         c.on("error", () => undefined);
-        await c.query(`LISTEN ${KILL_CHANNEL}; LISTEN ${WORK_CHANNEL}`);
+        await c.query(`LISTEN ${KILL_CHANNEL}; LISTEN ${WORK_CHANNEL}; LISTEN ${STORAGE_CHANNEL}`);
         client = c;
         delay = 250;
         // Something may have been missed while disconnected: let workers look now.
         bus.emit(WORK_CHANNEL, "");
+        bus.emit(STORAGE_CHANNEL, "");
         await new Promise<void>((resolve) => c.once("end", () => resolve()));
         client = null;
         if (!stopped) log("notification connection closed; reconnecting");

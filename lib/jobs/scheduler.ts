@@ -31,6 +31,9 @@ export type ParentFacts = {
 
 export type ProjectFacts = {
   maxProcessingJobs: number;
+  /** Jobs of the project that count toward its limit and hold a slot. */
+  processing: number;
+  /** The jobs holding a slot that can stand in a queued job's way: same configuration, or same parent. */
   running: RunningJob[];
   /** Parents of the queued jobs, by runId. */
   parents: Map<string, ParentFacts>;
@@ -41,8 +44,10 @@ export type ProjectFacts = {
 export type Decision = { run: true } | { run: false; reason: WaitReason; detail: string };
 
 /** Jobs that do the work count against the project limit; containers only wait for children. */
+export const TYPES_COUNTED_TOWARD_LIMIT: readonly string[] = ["standard"];
+
 export function countsTowardProjectLimit(type: string): boolean {
-  return type === "standard";
+  return TYPES_COUNTED_TOWARD_LIMIT.includes(type);
 }
 
 /** Children of a row container run the container's configuration: they share its lock. */
@@ -54,7 +59,7 @@ export function decide(job: QueuedJob, facts: ProjectFacts): Decision {
   const parent = job.parentRunId ? facts.parents.get(job.parentRunId) : undefined;
 
   if (countsTowardProjectLimit(job.type)) {
-    const busy = facts.running.filter((r) => countsTowardProjectLimit(r.type)).length;
+    const busy = facts.processing;
     if (busy >= facts.maxProcessingJobs) {
       return { run: false, reason: "projectLimit", detail: `${busy} of ${facts.maxProcessingJobs} jobs of this project are processing.` };
     }

@@ -243,6 +243,22 @@ describe("storage tables on the database", () => {
     await expect(loop).resolves.toBeUndefined();
   });
 
+  it("wakes an idle slot when a Storage job is queued, without waiting for its poll", async () => {
+    const t = await setup("id\n1\n");
+    const controller = new AbortController();
+    let sleeping = 0;
+    // The poll is ten minutes away: only the wake-up can run these jobs within the test.
+    const loop = startStorageWorker({ concurrency: 2, signal: controller.signal, db: db(), filesDir, pollMs: 600_000, onIdle: (n) => (sleeping = n) });
+    for (let i = 0; i < 3; i++) {
+      await expect.poll(() => sleeping, { timeout: 20_000 }).toBe(2);
+      sleeping = 0;
+      const job = await requestTableOperation({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, operationName: "tableExport" });
+      await expect.poll(async () => (await db().storageJob.findUniqueOrThrow({ where: { id: job.id } })).status, { timeout: 20_000 }).toBe("success");
+    }
+    controller.abort();
+    await expect(loop).resolves.toBeUndefined();
+  });
+
   it("answers HarperDB-style operations with Storage jobs", async () => {
     const t = await setup("id,name,created_at\n1,Ann,2020-01-01\n", ["id"]);
     const run = (body: unknown) => runHarperOperation({ db: db(), auth: t.auth, input: operationSchema.parse(body), origin, runId: null, filesDir });

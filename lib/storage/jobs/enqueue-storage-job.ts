@@ -2,6 +2,7 @@ import "server-only";
 import type { AuthContext } from "@/lib/auth/tokens";
 import type { Db } from "@/lib/db";
 import { badRequest } from "@/lib/errors";
+import { publishStorageWork } from "@/lib/jobs/kill-signal";
 import type { StorageOperation } from "@/lib/storage/jobs/state";
 import { type StorageJobRow, withToken } from "@/lib/storage/jobs/views";
 
@@ -14,7 +15,7 @@ export function parseRunIdHeader(raw: string | null): string | null {
   return raw.trim();
 }
 
-/** Queues a Storage operation as `waiting`; the storage worker picks it up. */
+/** Queues a Storage operation as `waiting` and wakes an idle storage slot to pick it up. */
 export async function enqueueStorageJob(options: {
   db: Db;
   auth: AuthContext;
@@ -23,7 +24,7 @@ export async function enqueueStorageJob(options: {
   operationParams: Record<string, unknown>;
   runId: string | null;
 }): Promise<StorageJobRow> {
-  return options.db.storageJob.create({
+  const job = await options.db.storageJob.create({
     data: {
       projectId: options.auth.projectId,
       tokenId: options.auth.tokenId,
@@ -35,4 +36,6 @@ export async function enqueueStorageJob(options: {
     },
     include: withToken,
   });
+  await publishStorageWork(options.db);
+  return job;
 }

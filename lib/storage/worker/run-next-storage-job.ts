@@ -33,10 +33,17 @@ export function classifyFailure(error: unknown, job: StorageJob): StorageJobEnd 
  * Claims one Storage job, runs it, and reports. Returns the job's id, or null when none waited.
  * Logs the job id, attempt and duration; renews the lease while the operation runs.
  */
-export async function runNextStorageJob(options: { db: Db; workerId: string; filesDir?: string }): Promise<{ id: bigint; status: "success" | "error" } | null> {
+export async function runNextStorageJob(options: {
+  db: Db;
+  workerId: string;
+  filesDir?: string;
+  /** Called once a job is claimed, before it runs (the storage worker wakes another slot: more may wait). */
+  onClaimed?: () => void;
+}): Promise<{ id: bigint; status: "success" | "error" } | null> {
   const { db, workerId } = options;
   const job = await claimNextStorageJob({ db, workerId });
   if (!job) return null;
+  options.onClaimed?.();
   const started = Date.now();
   const renew = setInterval(() => void renewLease({ db, jobId: job.id, workerId }).catch(() => undefined), RENEW_EVERY_MS);
   let end: StorageJobEnd;

@@ -1,19 +1,13 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
-import { projectJobsVersionSql, runChildrenVersionSql } from "@/lib/jobs/job-version";
+import { searchJobsVersionSql } from "@/lib/jobs/job-version";
 import { searchJobs } from "@/lib/jobs/search-jobs";
 import { searchJobsSchema } from "@/lib/schemas/jobs";
 
 // Polled by open Jobs pages (and job pages, for their children): an unchanged page answers 304.
-// A run's children change only with its subtree; any other list with the project's jobs.
-const RUN_ID = /^\d{1,18}(\.\d{1,18})*$/;
-
 function listVersion({ request }: { request: NextRequest }) {
-  const params = request.nextUrl.searchParams;
-  const parents = [...params.getAll("parentRunId"), ...params.getAll("parentRunId[]")];
-  // The filter is validated by the handler; a malformed one gets the project's version (then a 422).
-  return parents.length === 1 && RUN_ID.test(parents[0]!) ? runChildrenVersionSql(parents[0]!) : projectJobsVersionSql;
+  return searchJobsVersionSql(request.nextUrl.searchParams);
 }
 
 export const GET = withAuth({ permission: "read", version: listVersion }, async (request, { auth, origin }) => {
