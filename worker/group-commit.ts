@@ -1,7 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db";
-import type { Job } from "@/lib/generated/prisma/client";
-import { type RunEnd, finishRuns } from "@/lib/jobs/transitions";
+import { type EndedRun, type RunEnd, finishRuns } from "@/lib/jobs/transitions";
 import { type FinishRun, announceEnd } from "@/worker/run-job";
 
 const MAX_BATCH = 500;
@@ -12,7 +11,7 @@ const MAX_BATCH = 500;
  * moves and the job.finished events). One round trip per batch instead of several per job.
  */
 export function groupCommit(db: Db): FinishRun {
-  let queue: { end: RunEnd; resolve: (job: Job | null) => void; reject: (error: unknown) => void }[] = [];
+  let queue: { end: RunEnd; resolve: (job: EndedRun | null) => void; reject: (error: unknown) => void }[] = [];
   let writing = false;
   const flush = async () => {
     writing = true;
@@ -31,7 +30,7 @@ export function groupCommit(db: Db): FinishRun {
     writing = false;
   };
   return (end) =>
-    new Promise<Job | null>((resolve, reject) => {
+    new Promise<EndedRun | null>((resolve, reject) => {
       queue.push({ end, resolve, reject });
       // The first end of a tick schedules the write; the others of that tick join it.
       if (!writing && queue.length === 1) setImmediate(() => void flush());

@@ -4,7 +4,7 @@ import { writeEvents, type EventType } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
 import { settleContainer } from "@/lib/jobs/settle-containers";
 import { spawnChildren } from "@/lib/jobs/spawn-children";
-import { type EndEvent, type JobOutcome, type RunEnd, applyJobEvent, finishRuns } from "@/lib/jobs/transitions";
+import { type EndEvent, type EndedRun, type JobOutcome, type RunEnd, applyJobEvent, finishRuns } from "@/lib/jobs/transitions";
 import type { JobResult } from "@/lib/schemas/jobs";
 import { findComponent } from "@/worker/components";
 import { storageClient } from "@/worker/components/storage-client";
@@ -83,7 +83,7 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
 }
 
 /** How a worker reports the end of a run: one at a time, or grouped (worker/group-commit.ts). */
-export type FinishRun = (end: RunEnd) => Promise<Job | null>;
+export type FinishRun = (end: RunEnd) => Promise<EndedRun | null>;
 
 /** The job.finished event, written in the statement that ends the job; a termination's waits for who asked. */
 export const announceEnd: EndEvent = (end, ended) => {

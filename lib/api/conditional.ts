@@ -1,6 +1,5 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import type { NextRequest } from "next/server";
 
 /**
@@ -8,7 +7,7 @@ import type { NextRequest } from "next/server";
  * fetch() then sends If-None-Match by itself, and a 304 costs neither a body nor a render.
  */
 export function revalidatedHeaders(etag: string): Record<string, string> {
-  return { ETag: etag, "Cache-Control": "private, no-cache", Vary: "Cookie, X-StorageApi-Token, Accept-Encoding" };
+  return { ETag: etag, "Cache-Control": "private, no-cache", Vary: "Cookie, X-StorageApi-Token" };
 }
 
 /** A weak ETag for one URL's answer at one version, for one project and origin (the JSON carries URLs). */
@@ -30,19 +29,7 @@ export function notModified(etag: string): Response {
   return new Response(null, { status: 304, headers: revalidatedHeaders(etag) });
 }
 
-/** Whether the request's Accept-Encoding takes gzip (a q of 0 refuses it). */
-export function acceptsGzip(request: NextRequest): boolean {
-  return (request.headers.get("accept-encoding") ?? "").split(",").some((part) => {
-    const [coding, ...params] = part.trim().toLowerCase().split(";");
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return (coding === "gzip" || coding === "*") && (q === undefined || Number(q.slice(2)) > 0);
-  });
-}
-
-type Answer = { status: number; headers: [string, string][]; body: ArrayBuffer; gzipped?: Buffer };
-
-// Below this a body goes out as it is (Next.js's compression draws the same line).
-const GZIP_MIN_BYTES = 1024;
+type Answer = { status: number; headers: [string, string][]; body: ArrayBuffer };
 
 // Kept answers, least recently used first, within a byte budget.
 const MAX_KEPT_BYTES = 32_000_000;
@@ -58,17 +45,16 @@ const inFlight = new Map<string, { etag: string; answer: Promise<Answer> }>();
  * database for this very request, and a kept answer is used only under that exact version (it
  * was built after the version was read, so it is never older than it).
  */
-export async function sharedAnswer(key: string, etag: string, build: () => Promise<Response>, options: { gzip?: boolean } = {}): Promise<Response> {
-  const gzip = options.gzip ?? false;
+export async function sharedAnswer(key: string, etag: string, build: () => Promise<Response>): Promise<Response> {
   const hit = kept.get(key);
   if (hit?.etag === etag) {
     // Refresh its place: the Map's order is least recently used first.
     kept.delete(key);
     kept.set(key, hit);
-    return toResponse(hit.answer, gzip);
+    return toResponse(hit.answer);
   }
   const pending = inFlight.get(key);
-  if (pending?.etag === etag) return toResponse(await pending.answer, gzip);
+  if (pending?.etag === etag) return toResponse(await pending.answer);
 
   const answer = build().then(async (response): Promise<Answer> => ({
     status: response.status,
@@ -79,7 +65,7 @@ export async function sharedAnswer(key: string, etag: string, build: () => Promi
   try {
     const built = await answer;
     if (built.status === 200 && built.body.byteLength <= MAX_ANSWER_BYTES) keep(key, { etag, answer: built });
-    return toResponse(built, gzip);
+    return toResponse(built);
   } finally {
     if (inFlight.get(key)?.answer === answer) inFlight.delete(key);
   }
@@ -103,14 +89,6 @@ function forget(key: string) {
 }
 
 // new Response() copies the bytes it is given, so one kept answer serves any number of requests.
-// A kept answer is compressed once, the first time a client takes gzip, not once per request.
-function toResponse(answer: Answer, gzip: boolean): Response {
-  if (answer.body.byteLength === 0) return new Response(null, { status: answer.status, headers: answer.headers });
-  const compressible = gzip && answer.status === 200 && answer.body.byteLength >= GZIP_MIN_BYTES && !answer.headers.some(([name]) => name === "content-encoding");
-  if (!compressible) return new Response(answer.body, { status: answer.status, headers: answer.headers });
-  answer.gzipped ??= gzipSync(answer.body);
-  const headers = new Headers(answer.headers);
-  headers.set("Content-Encoding", "gzip");
-  headers.delete("Content-Length");
-  return new Response(new Uint8Array(answer.gzipped), { status: answer.status, headers });
+function toResponse(answer: Answer): Response {
+  return new Response(answer.body.byteLength === 0 ? null : answer.body, { status: answer.status, headers: answer.headers });
 }

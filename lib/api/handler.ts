@@ -1,7 +1,7 @@
 import "server-only";
 import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
-import { acceptsGzip, matchesIfNoneMatch, notModified, revalidatedHeaders, sharedAnswer, versionEtag } from "@/lib/api/conditional";
+import { matchesIfNoneMatch, notModified, revalidatedHeaders, sharedAnswer, versionEtag } from "@/lib/api/conditional";
 import { authenticateCaller, type Credential } from "@/lib/auth/caller";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import type { AuthContext } from "@/lib/auth/tokens";
@@ -53,7 +53,7 @@ export function withAuth<P extends RouteParams = Record<string, never>>(
       const url = `${request.nextUrl.pathname}${request.nextUrl.search}`;
       const etag = versionEtag({ version: extra, projectId: auth.projectId, url, origin });
       if (matchesIfNoneMatch(request, etag)) return notModified(etag);
-      const response = await sharedAnswer(`${auth.projectId} ${origin} ${url}`, etag, () => handler(request, { auth, params, origin }), { gzip: acceptsGzip(request) });
+      const response = await sharedAnswer(`${auth.projectId} ${origin} ${url}`, etag, () => handler(request, { auth, params, origin }));
       if (response.ok) for (const [name, value] of Object.entries(revalidatedHeaders(etag))) response.headers.set(name, value);
       return response;
     } catch (error) {

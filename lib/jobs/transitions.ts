@@ -133,7 +133,10 @@ export type EndEvent = (end: RunEnd, ended: { status: JobStatus; durationSeconds
  * most one matches. The events `announce` returns are written by the same statement. Returns the
  * ended rows in the order of `ends`, null where the job had already moved on.
  */
-export async function finishRuns(options: { db: DbClient; ends: RunEnd[]; announce?: EndEvent; now?: Date; retries?: number }): Promise<(Job | null)[]> {
+/** What ending a run answers: the figures its worker reports on (not the whole row: a worker ends hundreds at once). */
+export type EndedRun = Pick<Job, "id" | "status" | "durationSeconds" | "credits">;
+
+export async function finishRuns(options: { db: DbClient; ends: RunEnd[]; announce?: EndEvent; now?: Date; retries?: number }): Promise<(EndedRun | null)[]> {
   const { db, ends } = options;
   if (ends.length === 0) return [];
   const now = options.now ?? new Date();
@@ -150,7 +153,7 @@ export async function finishRuns(options: { db: DbClient; ends: RunEnd[]; announ
     }
   }
   const column = <T,>(pick: (c: Candidate) => T) => candidates.map(pick);
-  const ended = await db.$queryRaw<Job[]>`
+  const ended = await db.$queryRaw<EndedRun[]>`
     WITH c AS (
       SELECT * FROM unnest(
         ${column((c) => c.end.job.id)}::bigint[], ${column((c) => c.end.job.attempt)}::int[],
@@ -167,13 +170,13 @@ export async function finishRuns(options: { db: DbClient; ends: RunEnd[]; announ
              "outputTablesBytesSum" = c.out_bytes, "workerId" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now}
       FROM c
       WHERE j.id = c.id AND j.attempt = c.attempt AND j.status = c."from"
-      RETURNING j.*),
+      RETURNING j.id, j."projectId", j."runId", j.component, j.status, j."durationSeconds", j.credits),
     events AS (
       INSERT INTO "JobEvent" ("projectId", "jobId", "runId", event, component, message, type, results, created)
       SELECT e."projectId", e.id, e."runId", c.event, e.component, c.message, c.type, c.results::jsonb, ${now}
       FROM ended e JOIN c ON c.id = e.id AND c."to" = e.status
       WHERE c.event IS NOT NULL)
-    SELECT * FROM ended`;
+    SELECT id, status, "durationSeconds", credits FROM ended`;
   const byId = new Map(ended.map((j) => [j.id, j]));
   // A move committed meanwhile (a kill: processing → terminating) is re-checked by PostgreSQL only
   // against the candidate row it first matched, so the move now legal was never tried: ask again
