@@ -7,5 +7,6 @@ boss.on("error", (e) => console.error(e));
 await boss.start();
 const batchSize = Number(process.argv[5] ?? 1);
 // batchSize 1: one job per fetch, like Jobdeck's per-job lifecycle; larger: pg-boss's bulk mode.
-await boss.work(queue, { localConcurrency: concurrency, batchSize, pollingIntervalSeconds: 0.5, ...(batchSize > 1 && { burstWhenBatchFull: true }) }, async () => undefined);
+// burstWhenBatchFull: a loop whose fetch came back full fetches again at once instead of waiting for its poll.
+await boss.work(queue, { localConcurrency: concurrency, batchSize, pollingIntervalSeconds: 0.5, burstWhenBatchFull: true }, async () => undefined);
 process.on("SIGTERM", () => void boss.stop({ graceful: false }).then(() => process.exit(0)));

@@ -29,10 +29,10 @@ const opts = options({
   profile: { default: "0" },
 });
 const jobs = opts.quick ? Math.min(opts.jobs, 100_000) : opts.jobs;
-const seconds = opts.quick ? Math.min(opts.seconds, 20) : opts.seconds;
+const seconds = opts.quick ? Math.min(opts.seconds, 10) : opts.seconds;
 // Dashboards open one by one over the ramp (a page load each: the job, its children, its log;
 // or a list with its counts); the figures are taken after it, in the steady state.
-const rampSeconds = 30;
+const rampSeconds = opts.quick ? 10 : 30;
 const host = "127.0.0.1";
 
 const profileDir = "/tmp/jobdeck-polling-prof";
@@ -113,7 +113,7 @@ try {
   for (const connections of [8, 32]) {
     const meter = cpuMeter(opts.port, client);
     await meter.start();
-    const load = await autocannon({ url: `http://${host}:${opts.port}`, connections, duration: opts.quick ? 10 : 20, requests });
+    const load = await autocannon({ url: `http://${host}:${opts.port}`, connections, duration: opts.quick ? 5 : 20, requests });
     const cpu = await meter.stop();
     saturation.push(saturationRow(connections, load, cpu));
   }

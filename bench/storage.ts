@@ -1,6 +1,6 @@
 // Storage benchmark: import (tableCreate) and export (tableExport) of a generated CSV through the
 // real Storage job code, on PGlite and on PostgreSQL. Prints MB/s and peak memory (RSS).
-//   npm run bench:storage -- --rows 1000000 [--db pglite|postgresql|both]
+//   npm run bench:storage -- --rows 1000000 [--db pglite|postgresql|both] [--quick]  (--quick: at most 100,000 rows)
 // Not part of the tests. PostgreSQL runs only when it answers on this machine (TEST_DATABASE_URL).
 import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
@@ -18,8 +18,10 @@ import { runNextStorageJob } from "@/lib/storage/worker/run-next-storage-job";
 import { migrationSql } from "@/test/db";
 import { adminUrl, createDatabase, postgresAnswers } from "@/test/postgres";
 
-const { values: args } = parseArgs({ options: { rows: { type: "string", default: "1000000" }, db: { type: "string", default: "both" }, json: { type: "boolean", default: false } } });
-const rows = Number(args.rows);
+const { values: args } = parseArgs({
+  options: { rows: { type: "string", default: "1000000" }, db: { type: "string", default: "both" }, json: { type: "boolean", default: false }, quick: { type: "boolean", default: false } },
+});
+const rows = args.quick ? Math.min(Number(args.rows), 100_000) : Number(args.rows);
 if (!Number.isInteger(rows) || rows < 1) throw new Error("--rows must be a positive integer");
 const out = path.resolve("bench/.out");
 mkdirSync(out, { recursive: true });
