@@ -23,7 +23,8 @@ type Poll = {
   interval(data: unknown): number | false;
 };
 
-export type Sample = { kind: string; status: number; ms: number; at: number };
+/** One answer; `cached`: the server answered it from its poll cache (X-Jobdeck-Cache: hit). */
+export type Sample = { kind: string; status: number; ms: number; at: number; cached: boolean };
 
 export type PlayResult = { samples: Sample[]; skipped: number; offered: number; seconds: number; errors: number };
 
@@ -128,7 +129,7 @@ export async function playDashboards(options: {
       try {
         const { status, headers, body } = await request(options, agent, path, { cookie, ...(held && { "if-none-match": held.etag }) });
         const end = performance.now();
-        if (inWindow(start)) samples.push({ kind, status, ms: end - start, at: start });
+        if (inWindow(start)) samples.push({ kind, status, ms: end - start, at: start, cached: headers["x-jobdeck-cache"] === "hit" });
         if (status === 304 && held) return held.data;
         if (status !== 200) throw new Error(`${path}: HTTP ${status}`);
         const data: unknown = JSON.parse(decode(body, headers["content-encoding"]).toString("utf8"));

@@ -67,6 +67,7 @@ try {
     [`every dashboard on a running orchestration (job, children, log every 2 s)`, allLive],
   ];
   const rows = [];
+  const byKind: ReturnType<typeof kindRows> = [];
   for (const [i, [name, specs]] of runs.entries()) {
     const profiled = opts.profile && i === 0;
     const meter = cpuMeter(opts.port, client);
@@ -82,6 +83,7 @@ try {
       console.error(`  CPU profile of the server: ${profileDir}/server-*.cpuprofile`);
     }
     rows.push({ dashboards: `${specs.length} ${name}`, ...summary(result), ...cpuPerRequest(cpu, result.samples.length), load: loadAverage() });
+    byKind.push(...kindRows(specs.length, result));
     console.error(`  ${name}: done`);
     await waitUntilQuiet(`http://${host}:${opts.port}`);
   }
@@ -143,10 +145,29 @@ try {
 
   console.log(`\nPolling at ${jobs.toLocaleString("en")} jobs + ${live.roots.length} running orchestrations — ${machine("PostgreSQL 127.0.0.1")}`);
   table(`open dashboards, ${seconds} s after a ${rampSeconds} s ramp, ${opts.changes} live jobs changing per second — target ≥ 1,500 req/s at p99 ≤ 50 ms`, rows);
+  table("each kind of poll in those runs (poll cache: answered 304 by the HTTP server itself, without Next.js or the database)", byKind);
   table("saturation: autocannon, closed loop over job (running, task, finished), children, events, list, counts (session cookie); last row: the earlier bench's mix — max req/s", saturation);
 } finally {
   stopChanges();
   await seeded.stop();
+}
+
+/** Each kind of poll on its own: how many, how many the server's poll cache answered, latency. */
+function kindRows(dashboards: number, result: PlayResult) {
+  const kinds = [...new Set(result.samples.map((s) => s.kind))].sort();
+  return kinds.map((kind) => {
+    const samples = result.samples.filter((s) => s.kind === kind);
+    const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+    return {
+      dashboards,
+      kind,
+      "req/s": samples.length / result.seconds,
+      "304 share": samples.filter((s) => s.status === 304).length / samples.length,
+      "poll cache share": samples.filter((s) => s.cached).length / samples.length,
+      "p50 ms": percentile(ms, 50),
+      "p99 ms": percentile(ms, 99),
+    };
+  });
 }
 
 function summary(result: PlayResult) {

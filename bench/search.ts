@@ -9,7 +9,7 @@
 //     - "full SQL": the statements the API runs for that request (the caller with the list's
 //       version, then the page with its hydration and roll-up), recorded from the driver while this
 //       process runs the same functions the route calls (authenticateCaller with
-//       searchJobsVersionSql, searchJobs) and replayed with pg;
+//       searchJobsVersion, searchJobs) and replayed with pg;
 //     - "bare page": `SELECT * FROM "Job" … LIMIT 50`, the page alone, shown for honesty;
 //  3. the event log of a job with 100,000 events: first page and the next.
 //   npm run bench:search -- [--jobs 1000000] [--quick] [--port 3199] [--samples 60] [--sql]
@@ -20,7 +20,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { queryObject } from "@/lib/api/handler";
 import { authenticateCaller } from "@/lib/auth/caller";
-import { searchJobsVersionSql } from "@/lib/jobs/job-version";
+import { searchJobsVersion, versionQuery } from "@/lib/jobs/job-version";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { encodeCursor, searchJobs } from "@/lib/jobs/search-jobs";
 import { searchJobsSchema } from "@/lib/schemas/jobs";
@@ -119,7 +119,7 @@ async function recordStatements(query: string): Promise<Statement[]> {
   });
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   const request = async () => {
-    const found = await authenticateCaller({ db, credential: { kind: "token", secret: BENCH_TOKEN }, extra: searchJobsVersionSql(new URLSearchParams(query)) });
+    const found = await authenticateCaller({ db, credential: { kind: "token", secret: BENCH_TOKEN }, ...versionQuery(searchJobsVersion(new URLSearchParams(query))) });
     if (!found) throw new Error("the bench token does not authenticate");
     const { auth } = found;
     const input = searchJobsSchema.parse(queryObject(new URLSearchParams(query)));

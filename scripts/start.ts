@@ -35,7 +35,7 @@ function sourceHash(): string {
     }
   };
   for (const dir of ["app", "components", "lib", "public"]) if (existsSync(path.join(root, dir))) walk(path.join(root, dir));
-  for (const file of ["package-lock.json", "next.config.js", "postcss.config.mjs", "tsconfig.json", "prisma/schema.prisma"]) {
+  for (const file of ["package-lock.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "prisma/schema.prisma"]) {
     if (existsSync(path.join(root, file))) hash.update(readFileSync(path.join(root, file)));
   }
   return hash.digest("hex");
@@ -56,11 +56,10 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== hash) {
   writeFileSync(stamp, hash);
 }
 
-// Open dashboards poll every 2 s, or every 30 s when all they show is final: connections stay open
-// longer than that (Node's default is 5 s), so a slow poll does not cost a new connection each time.
-const KEEP_ALIVE_MS = 65_000;
-const server = spawn(process.execPath, [nextBin, "start", "-p", String(env.PORT), "--keepAliveTimeout", String(KEEP_ALIVE_MS)], {
+// Next.js behind our own HTTP server, which answers unchanged polls itself (server/main.ts).
+const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
   cwd: root,
+  env: { ...process.env, NODE_ENV: "production" },
   stdio: ["ignore", "pipe", "inherit"],
 });
 server.stdout.on("data", (chunk: Buffer) => {

@@ -1,77 +1,87 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type { NextRequest } from "next/server";
+import { namesEtag, revalidatedHeaders } from "@/lib/api/poll-cache";
 
-/**
- * Headers for a JSON answer a browser may keep but must revalidate every time (`no-cache`): its
- * fetch() then sends If-None-Match by itself, and a 304 costs neither a body nor a render.
- */
-export function revalidatedHeaders(etag: string): Record<string, string> {
-  return { ETag: etag, "Cache-Control": "private, no-cache", Vary: "Cookie, X-StorageApi-Token" };
-}
+export { revalidatedHeaders };
 
-/** A weak ETag for one URL's answer at one version, for one project and origin (the JSON carries URLs). */
-export function versionEtag(parts: { version: string; projectId: number; url: string; origin: string }): string {
-  const digest = createHash("sha1").update([parts.version, parts.projectId, parts.url, parts.origin].join("\u0000")).digest("base64url");
+/** The ETag of an answer: a digest of what it says, for one project's URL at one origin (`key`). */
+export function answerEtag(key: string, body: ArrayBuffer): string {
+  const digest = createHash("sha1").update(key).update("\u0000").update(new Uint8Array(body)).digest("base64url");
   return `W/"${digest.slice(0, 22)}"`;
 }
 
-/** Whether the request's If-None-Match names `etag` (weak comparison, as RFC 9110 asks for GET). */
+/** Whether the request's If-None-Match names `etag`. */
 export function matchesIfNoneMatch(request: NextRequest, etag: string): boolean {
   const header = request.headers.get("if-none-match");
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
-  return header.split(",").some((tag) => opaque(tag) === opaque(etag));
+  return header !== null && namesEtag(header, etag);
 }
 
 export function notModified(etag: string): Response {
   return new Response(null, { status: 304, headers: revalidatedHeaders(etag) });
 }
 
-type Answer = { status: number; headers: [string, string][]; body: ArrayBuffer };
+export type Answer = { status: number; headers: [string, string][]; body: ArrayBuffer; etag: string };
 
-// Kept answers, least recently used first, within a byte budget.
+// Kept answers, least recently used first, within a byte budget; and the ETag of each key's latest
+// version, kept longer (it is small), so that an unchanged poll needs no answer built.
 const MAX_KEPT_BYTES = 32_000_000;
 const MAX_ANSWER_BYTES = 1_000_000;
-const kept = new Map<string, { etag: string; answer: Answer }>();
+const MAX_KNOWN_ETAGS = 100_000;
+const kept = new Map<string, { version: string; answer: Answer }>();
 let keptBytes = 0;
-const inFlight = new Map<string, { etag: string; answer: Promise<Answer> }>();
+const inFlight = new Map<string, { version: string; answer: Promise<Answer> }>();
+const known = new Map<string, { version: string; etag: string }>();
+
+/** The ETag `key`'s answer at `version` had, when it is known without building it. */
+export function knownEtag(key: string, version: string): string | null {
+  const entry = known.get(key);
+  return entry?.version === version ? entry.etag : null;
+}
 
 /**
- * The answer for `key` (a project's URL) at version `etag`: built once and shared by every caller
- * that finds the same version, so a thousand dashboards polling the same list after one change
- * cost one search, not a thousand. Nothing here can go stale: the version was read from the
+ * The answer for `key` (a project's URL) at `version`, with its ETag: built once and shared by every
+ * caller that finds the same version, so a thousand dashboards polling the same list after one
+ * change cost one search, not a thousand. Nothing here can go stale: the version was read from the
  * database for this very request, and a kept answer is used only under that exact version (it
- * was built after the version was read, so it is never older than it).
+ * was built after the version was read, so it is never older than it). A null version: built
+ * every time, never kept. The ETag is the answer's digest, so a new version that says the same
+ * (a running child moved, but not in a way this page shows) is still a 304 for whoever holds it.
  */
-export async function sharedAnswer(key: string, etag: string, build: () => Promise<Response>): Promise<Response> {
+export async function sharedAnswer(key: string, version: string | null, build: () => Promise<Response>): Promise<Answer> {
+  const fresh = () =>
+    build().then(async (response): Promise<Answer> => {
+      const body = await response.arrayBuffer();
+      return { status: response.status, headers: [...response.headers], body, etag: answerEtag(key, body) };
+    });
+  if (version === null) return fresh();
   const hit = kept.get(key);
-  if (hit?.etag === etag) {
+  if (hit?.version === version) {
     // Refresh its place: the Map's order is least recently used first.
     kept.delete(key);
     kept.set(key, hit);
-    return toResponse(hit.answer);
+    return hit.answer;
   }
   const pending = inFlight.get(key);
-  if (pending?.etag === etag) return toResponse(await pending.answer);
+  if (pending?.version === version) return pending.answer;
 
-  const answer = build().then(async (response): Promise<Answer> => ({
-    status: response.status,
-    headers: [...response.headers],
-    body: await response.arrayBuffer(),
-  }));
-  inFlight.set(key, { etag, answer });
+  const answer = fresh();
+  inFlight.set(key, { version, answer });
   try {
     const built = await answer;
-    if (built.status === 200 && built.body.byteLength <= MAX_ANSWER_BYTES) keep(key, { etag, answer: built });
-    return toResponse(built);
+    if (built.status === 200) {
+      known.delete(key);
+      known.set(key, { version, etag: built.etag });
+      if (known.size > MAX_KNOWN_ETAGS) known.delete(known.keys().next().value!);
+      if (built.body.byteLength <= MAX_ANSWER_BYTES) keep(key, { version, answer: built });
+    }
+    return built;
   } finally {
     if (inFlight.get(key)?.answer === answer) inFlight.delete(key);
   }
 }
 
-function keep(key: string, entry: { etag: string; answer: Answer }) {
+function keep(key: string, entry: { version: string; answer: Answer }) {
   forget(key);
   kept.set(key, entry);
   keptBytes += entry.answer.body.byteLength;
@@ -89,6 +99,8 @@ function forget(key: string) {
 }
 
 // new Response() copies the bytes it is given, so one kept answer serves any number of requests.
-function toResponse(answer: Answer): Response {
-  return new Response(answer.body.byteLength === 0 ? null : answer.body, { status: answer.status, headers: answer.headers });
+export function toResponse(answer: Answer, headers: Record<string, string> = {}): Response {
+  const response = new Response(answer.body.byteLength === 0 ? null : answer.body, { status: answer.status, headers: answer.headers });
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
 }

@@ -1,15 +1,17 @@
 import "server-only";
 import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
-import { matchesIfNoneMatch, notModified, revalidatedHeaders, sharedAnswer, versionEtag } from "@/lib/api/conditional";
-import { authenticateCaller, type Credential } from "@/lib/auth/caller";
-import { SESSION_COOKIE } from "@/lib/auth/session";
+import { knownEtag, matchesIfNoneMatch, notModified, sharedAnswer, toResponse } from "@/lib/api/conditional";
+import { originOf, pollCache, pollKey, revalidatedHeaders, scopes } from "@/lib/api/poll-cache";
+import { authenticateCaller, type Credential, type FoundCaller } from "@/lib/auth/caller";
 import type { AuthContext } from "@/lib/auth/tokens";
+import { SESSION_COOKIE, TOKEN_HEADER } from "@/lib/auth/credentials";
 import { db, isDatabaseUnavailable, prismaErrorCode } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { type AnswerScope, type Versioned, versionQuery } from "@/lib/jobs/job-version";
 import { ApiError, badRequest, forbidden, invalidInput, unauthorized } from "@/lib/errors";
 
-export const TOKEN_HEADER = "x-storageapi-token";
+export { TOKEN_HEADER } from "@/lib/auth/credentials";
 export const MAX_JSON_BODY_BYTES = 1_000_000;
 export const MAX_JSON_DEPTH = 64;
 
@@ -18,48 +20,79 @@ export type HandlerContext<P extends RouteParams> = { auth: AuthContext; params:
 type Handler<P extends RouteParams> = (request: NextRequest, ctx: HandlerContext<P>) => Promise<Response>;
 
 /**
- * A GET's version: an SQL text expression (lib/jobs/job-version.ts) that changes whenever the
- * answer may, computed in the same query as the caller (`caller."projectId"` is in scope); NULL
- * when there is nothing to version (an unknown job: the handler answers 404).
+ * A GET's version (lib/jobs/job-version.ts): an SQL text expression that changes whenever the
+ * answer may, computed in the same query as the caller (`caller."projectId"` is in scope; NULL when
+ * there is nothing to version: an unknown job, which the handler answers 404), or "answer": a
+ * digest of the answer itself. Its scope says which changes make the poll cache forget it.
  */
-type VersionOf<P extends RouteParams> = (ctx: { request: NextRequest; params: P }) => Prisma.Sql;
+type VersionOf<P extends RouteParams> = (ctx: { request: NextRequest; params: P }) => Versioned;
 
 /**
  * The one wrapper every API route goes through: authenticates the token (header) or the
  * dashboard session (cookie), checks the permission, and maps every error to JSON.
  *
- * With `version`, a GET is conditional: one query reads the caller and the version; an
+ * With `versioned`, a GET is conditional: one query reads the caller and the version; an
  * If-None-Match naming the resulting ETag is answered 304 before the handler runs, and otherwise
  * the handler's answer (built once per version, shared by everyone who polls the same URL of the
- * same project) goes out with the ETag, for the browser to send back on its next poll.
+ * same project) goes out with the ETag, for the browser to send back on its next poll. Either way
+ * the poll cache remembers the ETag, so that the server answers the next unchanged poll itself.
  */
 export function withAuth<P extends RouteParams = Record<string, never>>(
-  options: { permission: "read" | "manage"; version?: VersionOf<P> },
+  options: { permission: "read" | "manage"; versioned?: VersionOf<P> },
   handler: Handler<P>,
 ) {
   return async (request: NextRequest, routeCtx: { params: Promise<P> }): Promise<Response> => {
+    const cache = pollCache();
+    const start = cache.begin();
     try {
       const params = await routeCtx.params;
       // A parameter no database can hold never reaches the version query; it answers 404 below.
-      const version = hasUnstorable(params) ? undefined : options.version?.({ request, params });
-      const { auth, extra } = await authenticate(request, version);
+      const versioned = request.method === "GET" && !hasUnstorable(params) ? options.versioned?.({ request, params }) : undefined;
+      const found = await authenticate(request, versioned && versionQuery(versioned));
+      const { auth } = found;
       if (options.permission === "manage" && auth.permission !== "manage") {
         throw forbidden("This token may only read; creating, changing or killing needs a token that can manage jobs.");
       }
       checkedParams(params);
       const origin = publicOrigin(request);
-      if (!version || extra === null) return await handler(request, { auth, params, origin });
+      if (!versioned || (versioned.version !== "answer" && found.extra === null)) {
+        const response = await handler(request, { auth, params, origin });
+        // A write through this server: its own pollers see it now, not when its NOTIFY arrives.
+        if (request.method !== "GET" && response.status < 400) cache.changedProject(auth.projectId);
+        return response;
+      }
 
       const url = `${request.nextUrl.pathname}${request.nextUrl.search}`;
-      const etag = versionEtag({ version: extra, projectId: auth.projectId, url, origin });
-      if (matchesIfNoneMatch(request, etag)) return notModified(etag);
-      const response = await sharedAnswer(`${auth.projectId} ${origin} ${url}`, etag, () => handler(request, { auth, params, origin }));
-      if (response.ok) for (const [name, value] of Object.entries(revalidatedHeaders(etag))) response.headers.set(name, value);
-      return response;
+      const remember = (etag: string) => {
+        const key = pollKey({ token: request.headers.get(TOKEN_HEADER), session: request.cookies.get(SESSION_COOKIE)?.value ?? null, origin, url });
+        const scope = scopeOf(versioned.scope, auth.projectId, found.root);
+        if (key && scope) {
+          const restsOn = [scopes.everything, scopes.project(auth.projectId), scope];
+          cache.remember(key, { etag, start, scopes: restsOn, expiresAt: found.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY });
+        }
+      };
+      const key = `${auth.projectId} ${origin} ${url}`;
+      const version = versioned.version === "answer" ? null : found.extra!;
+      const etag = version === null ? null : knownEtag(key, version);
+      if (etag !== null && matchesIfNoneMatch(request, etag)) {
+        remember(etag);
+        return notModified(etag);
+      }
+      const answer = await sharedAnswer(key, version, () => handler(request, { auth, params, origin }));
+      if (answer.status !== 200) return toResponse(answer);
+      remember(answer.etag);
+      if (matchesIfNoneMatch(request, answer.etag)) return notModified(answer.etag);
+      return toResponse(answer, revalidatedHeaders(answer.etag));
     } catch (error) {
       return errorResponse(error);
     }
   };
+}
+
+function scopeOf(scope: AnswerScope, projectId: number, root: string | null): string | null {
+  if (scope === "jobs") return scopes.jobs(projectId);
+  if (scope === "events") return scopes.events(projectId);
+  return root === null ? null : scopes.run(projectId, root);
 }
 
 /** Routes that need no token (sign-in, health) still get the same error mapping. */
@@ -88,7 +121,7 @@ function checkedParams<P extends RouteParams>(params: P): P {
 }
 
 /** The caller (and, in the same query, the version when asked for one), or a 401/403. */
-async function authenticate(request: NextRequest, version?: Prisma.Sql): Promise<{ auth: AuthContext; extra: string | null }> {
+async function authenticate(request: NextRequest, version?: { extra?: Prisma.Sql; root?: Prisma.Sql }): Promise<FoundCaller> {
   const secret = request.headers.get(TOKEN_HEADER);
   const sessionId = secret === null ? request.cookies.get(SESSION_COOKIE)?.value : undefined;
   let credential: Credential;
@@ -100,7 +133,7 @@ async function authenticate(request: NextRequest, version?: Prisma.Sql): Promise
     }
     credential = { kind: "session", sessionId };
   } else throw unauthorized();
-  const found = await authenticateCaller({ db: db(), credential, extra: version });
+  const found = await authenticateCaller({ db: db(), credential, ...version });
   if (found) return found;
   throw unauthorized(credential.kind === "token" ? "The X-StorageApi-Token is invalid or has been revoked." : "Your session has expired; sign in again.");
 }
@@ -117,9 +150,7 @@ export function clientAddress(request: NextRequest): string {
 }
 
 export function publicOrigin(request: NextRequest): string {
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? request.nextUrl.host;
-  const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
-  return `${proto}://${host}`;
+  return originOf((name) => request.headers.get(name), { host: request.nextUrl.host, protocol: request.nextUrl.protocol.replace(":", "") });
 }
 
 function retryLater(error: ApiError, seconds: number): Response {

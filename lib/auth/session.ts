@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db";
 import { authenticateCaller } from "@/lib/auth/caller";
 import { type AuthContext, hashSecret } from "@/lib/auth/tokens";
 
-export const SESSION_COOKIE = "jobdeck_session";
+export { SESSION_COOKIE } from "@/lib/auth/credentials";
 export const SESSION_DAYS = 14;
 
 /** Starts a dashboard session for a token; the cookie carries the random id, the database its hash. */

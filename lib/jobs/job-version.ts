@@ -62,11 +62,46 @@ export async function readVersion(options: { db: Db; projectId: number; version:
 const RUN_ID = /^\d{1,18}(\.\d{1,18})*$/;
 
 /**
- * The version of GET /api/search/jobs?…: a run's children change only with its subtree; any other
- * list with the project's jobs. A malformed filter gets the project's version (the handler then
- * answers 422).
+ * What a versioned answer rests on, for the poll cache (lib/api/poll-cache.ts): one orchestration
+ * (SQL for its root run id, NULL when there is none) or the project's job or event lists.
  */
-export function searchJobsVersionSql(params: URLSearchParams): Prisma.Sql {
+export type AnswerScope = { run: Prisma.Sql } | "jobs" | "events";
+
+/** A GET's version (SQL, or "answer": a digest of the answer itself) and its scope. */
+export type Versioned = { version: Prisma.Sql | "answer"; scope: AnswerScope };
+
+/** What the caller's query computes for a versioned GET (authenticateCaller's `extra` and `root`). */
+export function versionQuery(versioned: Versioned): { extra?: Prisma.Sql; root?: Prisma.Sql } {
+  return {
+    extra: versioned.version === "answer" ? undefined : versioned.version,
+    root: typeof versioned.scope === "object" ? versioned.scope.run : undefined,
+  };
+}
+
+const rootOf = (runId: string) => ({ run: Prisma.sql`${runId.split(".")[0]!}::text` });
+
+/** GET /jobs/{id}: the job's subtree, in its orchestration. */
+export function jobVersion(id: string): Versioned {
+  if (!/^\d{1,18}$/.test(id)) return { version: Prisma.sql`NULL`, scope: { run: Prisma.sql`NULL` } };
+  const root = Prisma.sql`(SELECT j."rootRunId" FROM "Job" j WHERE j.id = ${BigInt(id)} AND j."projectId" = caller."projectId")`;
+  return { version: jobVersionSql(id), scope: { run: root } };
+}
+
+/** Lists and counts of a project's jobs. */
+export const projectJobsVersion: Versioned = { version: projectJobsVersionSql, scope: "jobs" };
+
+/**
+ * GET /api/search/jobs?…: a run's children change only with its subtree; any other list with the
+ * project's jobs. A malformed filter gets the project's version (the handler then answers 422).
+ */
+export function searchJobsVersion(params: URLSearchParams): Versioned {
   const parents = [...params.getAll("parentRunId"), ...params.getAll("parentRunId[]")];
-  return parents.length === 1 && RUN_ID.test(parents[0]!) ? runChildrenVersionSql(parents[0]!) : projectJobsVersionSql;
+  if (parents.length === 1 && RUN_ID.test(parents[0]!)) return { version: runChildrenVersionSql(parents[0]!), scope: rootOf(parents[0]!) };
+  return projectJobsVersion;
+}
+
+/** GET /api/v2/storage/events?…: a digest of the answer; a run's log changes only with its orchestration. */
+export function eventsVersion(params: URLSearchParams): Versioned {
+  const runId = params.get("runId");
+  return { version: "answer", scope: runId !== null && RUN_ID.test(runId) && params.getAll("runId").length === 1 ? rootOf(runId) : "events" };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { EventEmitter } from "node:events";
-import pg from "pg";
 import type { DbClient } from "@/lib/db";
+import { listenToChannels } from "@/lib/pg-listen";
 
 // Signals between the API and workers: "these jobs were asked to stop", "new work is queued" and
 // "a Storage job is queued".
@@ -54,35 +54,14 @@ export function onWork(listener: () => void): () => void {
  * database goes away. Returns a function that stops it.
  */
 export function relayNotifications(url: string, log: (message: string) => void = () => undefined): () => Promise<void> {
-  let stopped = false;
-  let client: pg.Client | null = null;
-  let delay = 250;
-  const connect = async () => {
-    while (!stopped) {
-      const c = new pg.Client({ connectionString: url });
-      try {
-        await c.connect();
-        c.on("notification", (n) => bus.emit(n.channel, n.payload ?? ""));
-        c.on("error", () => undefined);
-        await c.query(`LISTEN ${KILL_CHANNEL}; LISTEN ${WORK_CHANNEL}; LISTEN ${STORAGE_CHANNEL}`);
-        client = c;
-        delay = 250;
-        // Something may have been missed while disconnected: let workers look now.
-        bus.emit(WORK_CHANNEL, "");
-        bus.emit(STORAGE_CHANNEL, "");
-        await new Promise<void>((resolve) => c.once("end", () => resolve()));
-        client = null;
-        if (!stopped) log("notification connection closed; reconnecting");
-      } catch {
-        await c.end().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 5000);
-      }
-    }
-  };
-  void connect();
-  return async () => {
-    stopped = true;
-    await client?.end().catch(() => undefined);
-  };
+  return listenToChannels(url, {
+    channels: [KILL_CHANNEL, WORK_CHANNEL, STORAGE_CHANNEL],
+    onNotification: (channel, payload) => bus.emit(channel, payload),
+    // Something may have been missed while disconnected: let workers look now.
+    heard: () => {
+      bus.emit(WORK_CHANNEL, "");
+      bus.emit(STORAGE_CHANNEL, "");
+    },
+    log,
+  });
 }

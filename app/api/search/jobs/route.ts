@@ -1,16 +1,16 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
-import { searchJobsVersionSql } from "@/lib/jobs/job-version";
+import { searchJobsVersion } from "@/lib/jobs/job-version";
 import { searchJobs } from "@/lib/jobs/search-jobs";
 import { searchJobsSchema } from "@/lib/schemas/jobs";
 
 // Polled by open Jobs pages (and job pages, for their children): an unchanged page answers 304.
 function listVersion({ request }: { request: NextRequest }) {
-  return searchJobsVersionSql(request.nextUrl.searchParams);
+  return searchJobsVersion(request.nextUrl.searchParams);
 }
 
-export const GET = withAuth({ permission: "read", version: listVersion }, async (request, { auth, origin }) => {
+export const GET = withAuth({ permission: "read", versioned: listVersion }, async (request, { auth, origin }) => {
   const input = parseQuery(request, searchJobsSchema);
   const { jobs, nextCursor } = await searchJobs({ db: db(), projectId: auth.projectId, input, origin });
   const headers = new Headers();

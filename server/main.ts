@@ -1,0 +1,82 @@
+// The web server `npm start` runs: Next.js (pages and API routes) behind a node:http server that
+// answers unchanged polls itself. An open dashboard polls its job, children and log every 2 s with
+// If-None-Match; while nothing they rest on has changed, the poll cache (lib/api/poll-cache.ts)
+// knows the ETag the poller holds and the answer is a 304 without Next.js routing it and without
+// a database query. The cache is filled by the API routes and emptied by the database's change
+// notifications, which this server listens to (PostgreSQL only: on the embedded database every
+// poll goes to the route, which answers it with one query).
+//   PORT=3000 [DATABASE_URL=postgresql://…] node --import tsx server/main.ts
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { CHANGES_CHANNEL, originOf, pollCache, pollKey, revalidatedHeaders } from "@/lib/api/poll-cache";
+import { SECURITY_HEADERS } from "@/lib/api/security-headers";
+import { SESSION_COOKIE, TOKEN_HEADER } from "@/lib/auth/credentials";
+import { env } from "@/lib/env";
+import { listenToChannels } from "@/lib/pg-listen";
+
+// Open dashboards poll every 2 s, or every 30 s when all they show is final: connections stay open
+// longer than that (Node's default is 5 s), so a slow poll does not cost a new connection each time.
+const KEEP_ALIVE_MS = 65_000;
+
+const cache = pollCache();
+
+/** A 304 from the poll cache, when it knows the poller already holds the current answer. */
+function answerFromCache(request: http.IncomingMessage, response: http.ServerResponse): boolean {
+  const ifNoneMatch = request.headers["if-none-match"];
+  const url = request.url;
+  if (request.method !== "GET" || !ifNoneMatch || !url?.startsWith("/api/") || !cache.listening || !request.headers.host) return false;
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  };
+  const token = header(TOKEN_HEADER) ?? null;
+  const key = pollKey({
+    token,
+    session: token === null ? cookie(request.headers.cookie, SESSION_COOKIE) : null,
+    origin: originOf(header, { host: request.headers.host, protocol: "http" }),
+    url,
+  });
+  const etag = key === null ? null : cache.lookup(key, ifNoneMatch);
+  if (etag === null) return false;
+  response.writeHead(304, { ...revalidatedHeaders(etag), ...SECURITY_HEADERS, "X-Jobdeck-Cache": "hit" });
+  response.end();
+  return true;
+}
+
+/** A cookie's value as Next.js reads it (the first of that name, percent-decoded). */
+function cookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const at = part.indexOf("=");
+    if (at === -1 || part.slice(0, at).trim() !== name) continue;
+    const value = part.slice(at + 1).trim();
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return null;
+}
+
+const app = next({ dev: false, dir: path.resolve(import.meta.dirname, "..") });
+await app.prepare();
+const handle = app.getRequestHandler();
+const stopListening = env.DATABASE_URL
+  ? listenToChannels(env.DATABASE_URL, {
+      channels: [CHANGES_CHANNEL],
+      onNotification: (_channel, payload) => cache.changed(payload),
+      heard: () => cache.listen(),
+      lost: () => cache.deaf(),
+      log: (message) => console.log(`[server] ${message}`),
+    })
+  : null;
+
+const server = http.createServer((request, response) => {
+  if (!answerFromCache(request, response)) void handle(request, response);
+});
+server.keepAliveTimeout = KEEP_ALIVE_MS;
+server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+server.listen(env.PORT, () => console.log(`[server] listening on port ${env.PORT}`));
+process.once("beforeExit", () => void stopListening?.());
