@@ -8,8 +8,9 @@
 //   PORT=3000 [DATABASE_URL=postgresql://…] node --import tsx server/main.ts
 import http from "node:http";
 import path from "node:path";
+import zlib from "node:zlib";
 import next from "next";
-import { CHANGES_CHANNEL, originOf, pollCache, pollKey, revalidatedHeaders } from "@/lib/api/poll-cache";
+import { answerKey, CHANGES_CHANNEL, callerKey, namesEtag, originOf, pollCache, revalidatedHeaders } from "@/lib/api/poll-cache";
 import { SECURITY_HEADERS } from "@/lib/api/security-headers";
 import { SESSION_COOKIE, TOKEN_HEADER } from "@/lib/auth/credentials";
 import { env } from "@/lib/env";
@@ -21,26 +22,47 @@ const KEEP_ALIVE_MS = 65_000;
 
 const cache = pollCache();
 
-/** A 304 from the poll cache, when it knows the poller already holds the current answer. */
+// Answers smaller than this go out uncompressed (as Next.js's own compression does).
+const GZIP_FROM_BYTES = 1024;
+// Headers of a kept answer the server sets itself.
+const REPLACED = new Set(["content-length", "content-encoding", "transfer-encoding", "etag", "cache-control", "vary", "date", "connection", "keep-alive"]);
+
+/**
+ * A GET answered from the poll cache: a 304 when the poller already holds the current answer,
+ * else the kept answer itself (gzipped when the client takes it). False: Next.js answers.
+ */
 function answerFromCache(request: http.IncomingMessage, response: http.ServerResponse): boolean {
-  const ifNoneMatch = request.headers["if-none-match"];
   const url = request.url;
-  if (request.method !== "GET" || !ifNoneMatch || !url?.startsWith("/api/") || !cache.listening || !request.headers.host) return false;
+  if (request.method !== "GET" || !url?.startsWith("/api/") || !cache.listening || !request.headers.host) return false;
   const header = (name: string) => {
     const value = request.headers[name];
     return Array.isArray(value) ? value.join(", ") : value;
   };
   const token = header(TOKEN_HEADER) ?? null;
-  const key = pollKey({
-    token,
-    session: token === null ? cookie(request.headers.cookie, SESSION_COOKIE) : null,
-    origin: originOf(header, { host: request.headers.host, protocol: "http" }),
-    url,
+  const caller = callerKey({ token, session: token === null ? cookie(request.headers.cookie, SESSION_COOKIE) : null });
+  const origin = originOf(header, { host: request.headers.host, protocol: "http" });
+  const found = caller === null ? null : cache.lookup(caller, (projectId) => answerKey({ projectId, origin, url }));
+  if (found === null) return false;
+  const ifNoneMatch = header("if-none-match");
+  const headers: Record<string, string> = { ...revalidatedHeaders(found.etag), ...SECURITY_HEADERS, "X-Jobdeck-Cache": "hit" };
+  if (ifNoneMatch && namesEtag(ifNoneMatch, found.etag)) {
+    response.writeHead(304, headers);
+    response.end();
+    return true;
+  }
+  const body = found.body;
+  if (body === null) return false;
+  for (const [name, value] of body.headers) if (!REPLACED.has(name.toLowerCase())) response.setHeader(name, value);
+  const gzip = body.bytes.byteLength >= GZIP_FROM_BYTES && /\bgzip\b/.test(header("accept-encoding") ?? "");
+  if (gzip) body.gzipped ??= zlib.gzipSync(body.bytes);
+  const bytes = gzip ? body.gzipped! : body.bytes;
+  response.writeHead(200, {
+    ...headers,
+    Vary: `${headers.Vary}, Accept-Encoding`,
+    "Content-Length": String(bytes.byteLength),
+    ...(gzip && { "Content-Encoding": "gzip" }),
   });
-  const etag = key === null ? null : cache.lookup(key, ifNoneMatch);
-  if (etag === null) return false;
-  response.writeHead(304, { ...revalidatedHeaders(etag), ...SECURITY_HEADERS, "X-Jobdeck-Cache": "hit" });
-  response.end();
+  response.end(bytes);
   return true;
 }
 

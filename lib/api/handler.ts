@@ -1,8 +1,8 @@
 import "server-only";
 import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
-import { knownEtag, matchesIfNoneMatch, notModified, sharedAnswer, toResponse } from "@/lib/api/conditional";
-import { originOf, pollCache, pollKey, revalidatedHeaders, scopes } from "@/lib/api/poll-cache";
+import { type Answer, knownEtag, matchesIfNoneMatch, notModified, sharedAnswer, toResponse } from "@/lib/api/conditional";
+import { answerKey, callerKey, originOf, pollCache, revalidatedHeaders, scopes } from "@/lib/api/poll-cache";
 import { authenticateCaller, type Credential, type FoundCaller } from "@/lib/auth/caller";
 import type { AuthContext } from "@/lib/auth/tokens";
 import { SESSION_COOKIE, TOKEN_HEADER } from "@/lib/auth/credentials";
@@ -63,15 +63,15 @@ export function withAuth<P extends RouteParams = Record<string, never>>(
       }
 
       const url = `${request.nextUrl.pathname}${request.nextUrl.search}`;
-      const remember = (etag: string) => {
-        const key = pollKey({ token: request.headers.get(TOKEN_HEADER), session: request.cookies.get(SESSION_COOKIE)?.value ?? null, origin, url });
+      const key = answerKey({ projectId: auth.projectId, origin, url });
+      const remember = (etag: string, answer?: Answer) => {
+        const caller = callerKey({ token: request.headers.get(TOKEN_HEADER), session: request.cookies.get(SESSION_COOKIE)?.value ?? null });
         const scope = scopeOf(versioned.scope, auth.projectId, found.root);
-        if (key && scope) {
-          const restsOn = [scopes.everything, scopes.project(auth.projectId), scope];
-          cache.remember(key, { etag, start, scopes: restsOn, expiresAt: found.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY });
-        }
+        if (caller === null || scope === null) return;
+        const expiresAt = found.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
+        const body = answer && { headers: answer.headers, bytes: answer.body };
+        cache.remember({ start, caller, projectId: auth.projectId, expiresAt, answerKey: key, etag, scopes: [scope], body });
       };
-      const key = `${auth.projectId} ${origin} ${url}`;
       const version = versioned.version === "answer" ? null : found.extra!;
       const etag = version === null ? null : knownEtag(key, version);
       if (etag !== null && matchesIfNoneMatch(request, etag)) {
@@ -80,7 +80,7 @@ export function withAuth<P extends RouteParams = Record<string, never>>(
       }
       const answer = await sharedAnswer(key, version, () => handler(request, { auth, params, origin }));
       if (answer.status !== 200) return toResponse(answer);
-      remember(answer.etag);
+      remember(answer.etag, answer);
       if (matchesIfNoneMatch(request, answer.etag)) return notModified(answer.etag);
       return toResponse(answer, revalidatedHeaders(answer.etag));
     } catch (error) {

@@ -29,10 +29,21 @@ export const scopes = {
   run: (projectId: number, rootRunId: string) => `r${projectId}:${rootRunId}`,
 };
 
-type Entry = { etag: string; start: number; scopes: string[]; expiresAt: number };
+type Valid = { start: number; scopes: string[] };
+type Caller = Valid & { projectId: number; expiresAt: number };
+type Answer = Valid & { etag: string };
+/** An answer's bytes as the route built them (uncompressed), and gzipped once asked for. */
+export type KeptBody = { etag: string; headers: [string, string][]; bytes: Buffer; gzipped?: Buffer };
 
+/**
+ * Two maps, both forgotten entry by entry as their scopes change: callers (a credential's
+ * project, until it expires or any token or session changes) and answers (the ETag of a project's
+ * URL, shared by everyone who polls it, so that after a change the first poll to come through the
+ * route makes it valid again for all the others); beside them the answers' bytes, within a budget,
+ * so that a poller without the ETag yet (a page just opened, a log's next page) is answered too.
+ */
 export class PollCache {
-  constructor(private readonly limits = { entries: 200_000, changedScopes: 200_000 }) {}
+  constructor(private readonly limits = { entries: 200_000, changedScopes: 200_000, bodyBytes: 64_000_000 }) {}
 
   /** Bumped by every change; a request remembers the value it started at. */
   private seq = 0;
@@ -41,14 +52,17 @@ export class PollCache {
   /** The last change of each scope; a scope not listed last changed at `floor` or before. */
   private readonly changedAt = new Map<string, number>();
   private floor = 0;
-  private readonly entries = new Map<string, Entry>();
+  private readonly callers = new Map<string, Caller>();
+  private readonly answers = new Map<string, Answer>();
+  private readonly bodies = new Map<string, KeptBody>();
+  private bodyBytes = 0;
 
   get listening(): boolean {
     return this.listeningSince !== Number.POSITIVE_INFINITY;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.callers.size + this.answers.size;
   }
 
   /** Taken before a request reads the database: what it learns is valid as of this point. */
@@ -68,23 +82,79 @@ export class PollCache {
     this.listeningSince = Number.POSITIVE_INFINITY;
   }
 
-  /** A request that started at `start` answered `etag` for `key`; kept unless something changed since. */
-  remember(key: string, entry: Entry): void {
-    if (entry.start < this.listeningSince || !this.fresh(entry)) return;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    if (this.entries.size > this.limits.entries) dropOldest(this.entries, this.limits.entries / 10);
+  /**
+   * A request that started at `start` found that `caller` (callerKey) is of `projectId` until
+   * `expiresAt`, and that the answer for `answerKey` (a project's URL at an origin) has `etag`,
+   * resting on `scopes`. Each is kept unless something it rests on changed since `start`.
+   */
+  remember(options: {
+    start: number;
+    caller: string;
+    projectId: number;
+    expiresAt: number;
+    answerKey: string;
+    etag: string;
+    scopes: string[];
+    body?: { headers: [string, string][]; bytes: ArrayBuffer };
+  }): void {
+    const { start, answerKey: key, etag } = options;
+    if (start < this.listeningSince) return;
+    this.put(this.callers, options.caller, { start, scopes: [scopes.everything], projectId: options.projectId, expiresAt: options.expiresAt });
+    this.put(this.answers, key, { start, scopes: [scopes.everything, scopes.project(options.projectId), ...options.scopes], etag });
+    if (options.body && this.answers.get(key)?.etag === etag && this.bodies.get(key)?.etag !== etag) {
+      this.keepBody(key, { etag, headers: options.body.headers, bytes: Buffer.from(options.body.bytes) });
+    }
   }
 
-  /** The ETag `key` was answered with, while still valid and named by If-None-Match; else null. */
-  lookup(key: string, ifNoneMatch: string, now = Date.now()): string | null {
-    const entry = this.entries.get(key);
-    if (!entry) return null;
-    if (now >= entry.expiresAt || !this.fresh(entry)) {
-      this.entries.delete(key);
+  /**
+   * What a caller's GET of a URL (`answerKey(projectId)`) would be answered now, while the cache
+   * knows: its ETag, and its bytes when kept. Null: ask the route.
+   */
+  lookup(caller: string, answerKey: (projectId: number) => string, now = Date.now()): { etag: string; body: KeptBody | null } | null {
+    const who = this.valid(this.callers, caller);
+    if (!who) return null;
+    if (now >= who.expiresAt) {
+      this.callers.delete(caller);
       return null;
     }
-    return namesEtag(ifNoneMatch, entry.etag) ? entry.etag : null;
+    const key = answerKey(who.projectId);
+    const answer = this.valid(this.answers, key);
+    if (!answer) return null;
+    const body = this.bodies.get(key);
+    return { etag: answer.etag, body: body?.etag === answer.etag ? body : null };
+  }
+
+  private keepBody(key: string, body: KeptBody): void {
+    if (body.bytes.byteLength > this.limits.bodyBytes / 100) return;
+    this.dropBody(key);
+    this.bodies.set(key, body);
+    this.bodyBytes += body.bytes.byteLength;
+    for (const oldest of this.bodies.keys()) {
+      if (this.bodyBytes <= this.limits.bodyBytes) break;
+      this.dropBody(oldest);
+    }
+  }
+
+  private dropBody(key: string): void {
+    const body = this.bodies.get(key);
+    if (!body) return;
+    this.bodies.delete(key);
+    this.bodyBytes -= body.bytes.byteLength;
+  }
+
+  private put<E extends Valid>(map: Map<string, E>, key: string, entry: E): void {
+    if (!this.fresh(entry)) return;
+    map.delete(key);
+    map.set(key, entry);
+    if (map.size > this.limits.entries) dropOldest(map, this.limits.entries / 10);
+  }
+
+  private valid<E extends Valid>(map: Map<string, E>, key: string): E | null {
+    const entry = map.get(key);
+    if (!entry) return null;
+    if (this.fresh(entry)) return entry;
+    map.delete(key);
+    return null;
   }
 
   /** A payload of `jobdeck_changes`: "jobs <projectId> [<rootRunId>… | *]", "events …", "configs <projectId>", "auth". */
@@ -102,7 +172,7 @@ export class PollCache {
     this.touch(scopes.project(projectId));
   }
 
-  private fresh(entry: Entry): boolean {
+  private fresh(entry: Valid): boolean {
     return entry.scopes.every((scope) => (this.changedAt.get(scope) ?? this.floor) <= entry.start);
   }
 
@@ -117,7 +187,10 @@ export class PollCache {
   }
 
   private forgetAll(): void {
-    this.entries.clear();
+    this.callers.clear();
+    this.answers.clear();
+    this.bodies.clear();
+    this.bodyBytes = 0;
     this.changedAt.clear();
     this.seq += 1;
     this.floor = this.seq;
@@ -143,11 +216,15 @@ export function pollCache(): PollCache {
   return (holder[HOLDER_KEY] ??= new PollCache());
 }
 
-/** A poller: its credential (token or session, hashed), the origin its JSON's URLs use, and the URL. */
-export function pollKey(parts: { token: string | null; session: string | null; origin: string; url: string }): string | null {
-  const credential = parts.token !== null ? `t${parts.token.trim()}` : parts.session ? `s${parts.session}` : null;
-  if (credential === null) return null;
-  return createHash("sha256").update([credential, parts.origin, parts.url].join("\u0000")).digest("base64url");
+/** A caller, as the poll cache knows it: its credential (token or session), hashed. Null: none. */
+export function callerKey(credential: { token: string | null; session: string | null }): string | null {
+  const text = credential.token !== null ? `t${credential.token.trim()}` : credential.session ? `s${credential.session}` : null;
+  return text === null ? null : createHash("sha256").update(text).digest("base64url");
+}
+
+/** One answer, whoever asks: a project's URL, at the origin its JSON's URLs use. */
+export function answerKey(parts: { projectId: number; origin: string; url: string }): string {
+  return `${parts.projectId} ${parts.origin} ${parts.url}`;
 }
 
 /** The origin the client sees (behind a proxy, its forwarding headers say): the JSON's URLs use it. */
