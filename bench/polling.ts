@@ -84,6 +84,7 @@ try {
     }
     rows.push({ dashboards: `${specs.length} ${name}`, ...summary(result), ...cpuPerRequest(cpu, result.samples.length), load: loadAverage() });
     byKind.push(...kindRows(specs.length, result));
+    if (process.env.DUMP_SAMPLES) writeFileSync(`${process.env.DUMP_SAMPLES}-${i}.json`, JSON.stringify(result.samples));
     console.error(`  ${name}: done`);
     await waitUntilQuiet(`http://${host}:${opts.port}`);
   }

@@ -29,11 +29,33 @@ const REPLACED = new Set(["content-length", "content-encoding", "transfer-encodi
 
 /**
  * A GET answered from the poll cache: a 304 when the poller already holds the current answer,
- * else the kept answer itself (gzipped when the client takes it). False: Next.js answers.
+ * else the kept answer itself (gzipped when the client takes it). Otherwise Next.js answers, and
+ * when the cache knows the caller but not the answer now (it just changed), one request at a time
+ * per answer goes to Next.js: the others wait for it and are then answered from what it left.
  */
-function answerFromCache(request: http.IncomingMessage, response: http.ServerResponse): boolean {
+async function serve(request: http.IncomingMessage, response: http.ServerResponse, retried = false): Promise<void> {
+  const outcome = answerFromCache(request, response);
+  if (outcome === "answered") return;
+  if (outcome !== "route" && !retried) {
+    const pending = revalidating.get(outcome.revalidate);
+    if (pending) {
+      await pending;
+      return serve(request, response, true);
+    }
+    const key = outcome.revalidate;
+    revalidating.set(key, new Promise((resolve) => response.once("close", () => {
+      revalidating.delete(key);
+      resolve();
+    })));
+  }
+  await handle(request, response);
+}
+
+const revalidating = new Map<string, Promise<void>>();
+
+function answerFromCache(request: http.IncomingMessage, response: http.ServerResponse): "answered" | "route" | { revalidate: string } {
   const url = request.url;
-  if (request.method !== "GET" || !url?.startsWith("/api/") || !cache.listening || !request.headers.host) return false;
+  if (request.method !== "GET" || !url?.startsWith("/api/") || !cache.listening || !request.headers.host) return "route";
   const header = (name: string) => {
     const value = request.headers[name];
     return Array.isArray(value) ? value.join(", ") : value;
@@ -42,16 +64,17 @@ function answerFromCache(request: http.IncomingMessage, response: http.ServerRes
   const caller = callerKey({ token, session: token === null ? cookie(request.headers.cookie, SESSION_COOKIE) : null });
   const origin = originOf(header, { host: request.headers.host, protocol: "http" });
   const found = caller === null ? null : cache.lookup(caller, (projectId) => answerKey({ projectId, origin, url }));
-  if (found === null) return false;
+  if (found === null) return "route";
+  if (found.etag === null) return { revalidate: found.key };
   const ifNoneMatch = header("if-none-match");
   const headers: Record<string, string> = { ...revalidatedHeaders(found.etag), ...SECURITY_HEADERS, "X-Jobdeck-Cache": "hit" };
   if (ifNoneMatch && namesEtag(ifNoneMatch, found.etag)) {
     response.writeHead(304, headers);
     response.end();
-    return true;
+    return "answered";
   }
   const body = found.body;
-  if (body === null) return false;
+  if (body === null) return "route";
   for (const [name, value] of body.headers) if (!REPLACED.has(name.toLowerCase())) response.setHeader(name, value);
   const gzip = body.bytes.byteLength >= GZIP_FROM_BYTES && /\bgzip\b/.test(header("accept-encoding") ?? "");
   if (gzip) body.gzipped ??= zlib.gzipSync(body.bytes);
@@ -63,7 +86,7 @@ function answerFromCache(request: http.IncomingMessage, response: http.ServerRes
     ...(gzip && { "Content-Encoding": "gzip" }),
   });
   response.end(bytes);
-  return true;
+  return "answered";
 }
 
 /** A cookie's value as Next.js reads it (the first of that name, percent-decoded). */
@@ -96,7 +119,11 @@ const stopListening = env.DATABASE_URL
   : null;
 
 const server = http.createServer((request, response) => {
-  if (!answerFromCache(request, response)) void handle(request, response);
+  serve(request, response).catch((error: unknown) => {
+    console.error("[server] request failed", error);
+    if (!response.headersSent) response.writeHead(500, { "Content-Type": "application/json" });
+    response.end(JSON.stringify({ error: "Internal error; the details are in the server log.", code: "internalError", status: 500 }));
+  });
 });
 server.keepAliveTimeout = KEEP_ALIVE_MS;
 server.headersTimeout = KEEP_ALIVE_MS + 1_000;

@@ -107,10 +107,11 @@ export class PollCache {
   }
 
   /**
-   * What a caller's GET of a URL (`answerKey(projectId)`) would be answered now, while the cache
-   * knows: its ETag, and its bytes when kept. Null: ask the route.
+   * What a caller's GET of a URL (`answerKey(projectId)`) would be answered now, as far as the
+   * cache knows: the answer's key, its ETag (null: not known now) and its bytes when kept. Null:
+   * the caller is not known.
    */
-  lookup(caller: string, answerKey: (projectId: number) => string, now = Date.now()): { etag: string; body: KeptBody | null } | null {
+  lookup(caller: string, answerKey: (projectId: number) => string, now = Date.now()): { key: string; etag: string | null; body: KeptBody | null } | null {
     const who = this.valid(this.callers, caller);
     if (!who) return null;
     if (now >= who.expiresAt) {
@@ -119,9 +120,9 @@ export class PollCache {
     }
     const key = answerKey(who.projectId);
     const answer = this.valid(this.answers, key);
-    if (!answer) return null;
+    if (!answer) return { key, etag: null, body: null };
     const body = this.bodies.get(key);
-    return { etag: answer.etag, body: body?.etag === answer.etag ? body : null };
+    return { key, etag: answer.etag, body: body?.etag === answer.etag ? body : null };
   }
 
   private keepBody(key: string, body: KeptBody): void {
