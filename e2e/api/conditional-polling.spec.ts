@@ -76,6 +76,62 @@ test.describe("Conditional polling", () => {
     }
   });
 
+  test("on PostgreSQL the server answers unchanged polls itself, with the same headers and bytes", async ({ request }, testInfo) => {
+    // The poll cache hears changes from PostgreSQL only; on the embedded database Next.js answers.
+    const cached = testInfo.project.name === "postgres-api";
+    const job = await newJob(request);
+    expect((await request.post(`/api/jobs/${job.id}/kill`, { headers: auth })).status()).toBe(200);
+    await expect.poll(async () => (await (await request.get(`/api/jobs/${job.id}`, { headers: auth })).json()).isFinished).toBe(true);
+    const detail = await conditional(request, `/api/jobs/${job.id}`);
+    // A write through the server makes it forget what it knew of the project: Next.js answers next.
+    expect((await request.post("/api/v2/storage/events", { headers: auth, data: { message: "a project-wide note" } })).status()).toBe(201);
+    const fromRoute = await detail.poll();
+    expect(fromRoute.status()).toBe(304);
+    expect(fromRoute.headers()["x-jobdeck-cache"]).toBeUndefined();
+    const unchanged = await detail.poll();
+    expect(unchanged.status()).toBe(304);
+    expect(unchanged.headers()["x-jobdeck-cache"]).toBe(cached ? "hit" : undefined);
+    for (const name of ["etag", "cache-control", "x-content-type-options", "x-frame-options", "referrer-policy"]) {
+      expect(unchanged.headers()[name], name).toBe(fromRoute.headers()[name]);
+    }
+    // Next.js adds its page-router headers (RSC) to Vary; what varies an API answer is the credential.
+    expect(unchanged.headers()["vary"]).toContain("Cookie, X-StorageApi-Token");
+    // Another caller of the project, without an ETag yet: the kept answer, gzipped as Next.js would.
+    const reader = await request.post("/api/tokens", { headers: auth, data: { description: `reader ${Date.now()}`, canManageJobs: false } });
+    const { token } = await reader.json();
+    await request.get(`/api/jobs/${job.id}`, { headers: { "X-StorageApi-Token": token } });
+    const fresh = await request.get(`/api/jobs/${job.id}`, { headers: { "X-StorageApi-Token": token, "Accept-Encoding": "gzip" } });
+    expect(fresh.status()).toBe(200);
+    expect(fresh.headers()["x-jobdeck-cache"]).toBe(cached ? "hit" : undefined);
+    expect(fresh.headers()["content-type"]).toMatch(/^application\/json/);
+    expect(fresh.headers()["etag"]).toBe(detail.etag);
+    expect(await fresh.json()).toEqual(detail.body);
+  });
+
+  test("a job a worker finishes shows on the next poll, though the server had been answering it itself", async ({ request }, testInfo) => {
+    const cached = testInfo.project.name === "postgres-api";
+    const created = await request.post("/api/jobs", { headers: auth, data: { component: "jobdeck.generator", configData: { durationSeconds: 3 }, mode: "run" } });
+    const job = (await created.json()) as { id: string };
+    await expect.poll(async () => (await (await request.get(`/api/jobs/${job.id}`, { headers: auth })).json()).status).toBe("processing");
+    // Poll as a dashboard does, holding the latest ETag: 304s (some from the server itself) until
+    // the worker's writes, which reach the server only as PostgreSQL notifications, change it.
+    let held = await conditional(request, `/api/jobs/${job.id}`);
+    let hits = 0;
+    await expect
+      .poll(async () => {
+        const response = await held.poll();
+        if (response.headers()["x-jobdeck-cache"] === "hit") hits += 1;
+        if (response.status() === 200) {
+          const body = await response.json();
+          const etag = response.headers()["etag"]!;
+          held = { etag, body, poll: () => request.get(`/api/jobs/${job.id}`, { headers: { ...auth, "If-None-Match": etag } }) };
+        }
+        return held.body.status;
+      }, { timeout: 30_000 })
+      .toBe("success");
+    if (cached) expect(hits).toBeGreaterThan(0);
+  });
+
   test("malformed polls still get their JSON 422, never a 5xx", async ({ request }) => {
     for (const path of ["/api/search/jobs?parentRunId=1%00", "/api/search/jobs?parentRunId=x&limit=1", "/api/search/jobs/counts?status=fine"]) {
       for (const headers of [auth, { ...auth, "If-None-Match": '"x"' }]) {

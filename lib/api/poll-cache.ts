@@ -37,7 +37,8 @@ export type KeptBody = { etag: string; headers: [string, string][]; bytes: Buffe
 
 /**
  * Two maps, both forgotten entry by entry as their scopes change: callers (a credential's
- * project, until it expires or any token or session changes) and answers (the ETag of a project's
+ * project, until it expires, any token or session changes or the project is written through this
+ * server) and answers (the ETag of a project's
  * URL, shared by everyone who polls it, so that after a change the first poll to come through the
  * route makes it valid again for all the others); beside them the answers' bytes, within a budget,
  * so that a poller without the ETag yet (a page just opened, a log's next page) is answered too.
@@ -99,7 +100,7 @@ export class PollCache {
   }): void {
     const { start, answerKey: key, etag } = options;
     if (start < this.listeningSince) return;
-    this.put(this.callers, options.caller, { start, scopes: [scopes.everything], projectId: options.projectId, expiresAt: options.expiresAt });
+    this.put(this.callers, options.caller, { start, scopes: [scopes.everything, scopes.project(options.projectId)], projectId: options.projectId, expiresAt: options.expiresAt });
     this.put(this.answers, key, { start, scopes: [scopes.everything, scopes.project(options.projectId), ...options.scopes], etag });
     if (options.body && this.answers.get(key)?.etag === etag && this.bodies.get(key)?.etag !== etag) {
       this.keepBody(key, { etag, headers: options.body.headers, bytes: Buffer.from(options.body.bytes) });
