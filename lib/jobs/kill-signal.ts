@@ -15,39 +15,31 @@ export const STORAGE_CHANNEL = "jobdeck_storage";
 const bus = new EventEmitter();
 bus.setMaxListeners(0);
 
-export async function publishKill(db: DbClient, jobIds: bigint[]): Promise<void> {
-  if (jobIds.length === 0) return;
-  const payload = jobIds.join(",");
-  bus.emit(KILL_CHANNEL, payload);
-  await db.$executeRaw`SELECT pg_notify(${KILL_CHANNEL}, ${payload})`;
+/** Sends a signal to this process at once and, through PostgreSQL, to every other. */
+async function publish(db: DbClient, channel: string, payload: string): Promise<void> {
+  bus.emit(channel, payload);
+  await db.$executeRaw`SELECT pg_notify(${channel}, ${payload})`;
 }
 
-export async function publishWork(db: DbClient): Promise<void> {
-  bus.emit(WORK_CHANNEL, "");
-  await db.$executeRaw`SELECT pg_notify(${WORK_CHANNEL}, '')`;
+function subscribe(channel: string, listener: (payload: string) => void): () => void {
+  bus.on(channel, listener);
+  return () => bus.off(channel, listener);
 }
+
+export async function publishKill(db: DbClient, jobIds: bigint[]): Promise<void> {
+  if (jobIds.length > 0) await publish(db, KILL_CHANNEL, jobIds.join(","));
+}
+
+export const publishWork = (db: DbClient) => publish(db, WORK_CHANNEL, "");
 
 /** A Storage job was queued: an idle storage slot looks at once instead of at its next poll. */
-export async function publishStorageWork(db: DbClient): Promise<void> {
-  bus.emit(STORAGE_CHANNEL, "");
-  await db.$executeRaw`SELECT pg_notify(${STORAGE_CHANNEL}, '')`;
-}
+export const publishStorageWork = (db: DbClient) => publish(db, STORAGE_CHANNEL, "");
 
-export function onStorageWork(listener: () => void): () => void {
-  bus.on(STORAGE_CHANNEL, listener);
-  return () => bus.off(STORAGE_CHANNEL, listener);
-}
+export const onKill = (listener: (jobIds: string[]) => void) => subscribe(KILL_CHANNEL, (payload) => listener(payload.split(",").filter(Boolean)));
 
-export function onKill(listener: (jobIds: string[]) => void): () => void {
-  const handler = (payload: string) => listener(payload.split(",").filter(Boolean));
-  bus.on(KILL_CHANNEL, handler);
-  return () => bus.off(KILL_CHANNEL, handler);
-}
+export const onWork = (listener: () => void) => subscribe(WORK_CHANNEL, () => listener());
 
-export function onWork(listener: () => void): () => void {
-  bus.on(WORK_CHANNEL, listener);
-  return () => bus.off(WORK_CHANNEL, listener);
-}
+export const onStorageWork = (listener: () => void) => subscribe(STORAGE_CHANNEL, () => listener());
 
 /**
  * Relays NOTIFYs from PostgreSQL onto the in-process bus, reconnecting with backoff when the
