@@ -20,7 +20,7 @@ import { startWorker } from "@/worker/worker";
 import { machine, options, table } from "./lib";
 
 const opts = options({ jobs: { default: "5000" }, concurrency: { default: "8" }, bulk: { default: "0" }, pgboss: { default: "1" } });
-const jobs = opts.quick ? Math.min(opts.jobs, 1000) : opts.jobs;
+const jobs = opts.quick ? Math.min(opts.jobs, 500) : opts.jobs;
 const processCounts = [1, 2, 4];
 // pg-boss's bulk mode: each of its `--concurrency` fetch loops takes this many jobs at a time.
 const BATCH = 50;

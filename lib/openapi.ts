@@ -143,8 +143,8 @@ export function openApiDocument(serverUrl: string) {
         get: {
           operationId: "listEvents",
           summary: "Events, newest first (sinceId / maxId paging)",
-          parameters: queryParameters(listEventsSchema),
-          responses: { ...ok("Events", { type: "array", items: ref("Event") }), ...errors(401, 422) },
+          parameters: [...queryParameters(listEventsSchema), ifNoneMatch],
+          responses: { ...ok("Events", { type: "array", items: ref("Event") }), ...notModified, ...errors(401, 422) },
         },
         post: {
           operationId: "createEvent",

@@ -13,10 +13,14 @@ describe("authenticateCaller", () => {
     expect(byToken).toEqual({
       auth: { projectId: project.id, projectName: project.name, tokenId: read.id, tokenDescription: expect.stringMatching(/^reader/), permission: "read" },
       extra: String(project.id * 2),
+      root: null,
+      expiresAt: null,
     });
     const session = await createSession({ db: db(), tokenId: manage.id });
     const bySession = await authenticateCaller({ db: db(), credential: { kind: "session", sessionId: session.id } });
-    expect(bySession).toMatchObject({ auth: { projectId: project.id, tokenId: manage.id, permission: "manage" }, extra: null });
+    expect(bySession).toMatchObject({ auth: { projectId: project.id, tokenId: manage.id, permission: "manage" }, extra: null, expiresAt: session.expiresAt });
+    const withRoot = await authenticateCaller({ db: db(), credential: { kind: "token", secret: read.secret }, root: Prisma.sql`'r' || caller."projectId"` });
+    expect(withRoot?.root).toBe(`r${project.id}`);
   });
 
   it("refuses unknown and oversized credentials, ended sessions and revoked tokens at once", async () => {
