@@ -56,6 +56,8 @@ const revalidating = new Map<string, Promise<void>>();
 function answerFromCache(request: http.IncomingMessage, response: http.ServerResponse): "answered" | "route" | { revalidate: string } {
   const url = request.url;
   if (request.method !== "GET" || !url?.startsWith("/api/") || !cache.listening || !request.headers.host) return "route";
+  // A client that asks caches to revalidate (a hard reload sends no-cache) gets the route's answer.
+  if (/no-cache|no-store|max-age=0/.test(`${request.headers["cache-control"] ?? ""} ${request.headers.pragma ?? ""}`)) return "route";
   const header = (name: string) => {
     const value = request.headers[name];
     return Array.isArray(value) ? value.join(", ") : value;

@@ -96,6 +96,10 @@ test.describe("Conditional polling", () => {
     }
     // Next.js adds its page-router headers (RSC) to Vary; what varies an API answer is the credential.
     expect(unchanged.headers()["vary"]).toContain("Cookie, X-StorageApi-Token");
+    // A client that asks caches to revalidate (a hard reload) is answered by the route.
+    const reloaded = await request.get(`/api/jobs/${job.id}`, { headers: { ...auth, "If-None-Match": detail.etag, "Cache-Control": "no-cache" } });
+    expect(reloaded.status()).toBe(304);
+    expect(reloaded.headers()["x-jobdeck-cache"]).toBeUndefined();
     // Another caller of the project, without an ETag yet: the kept answer, gzipped as Next.js would.
     const reader = await request.post("/api/tokens", { headers: auth, data: { description: `reader ${Date.now()}`, canManageJobs: false } });
     const { token } = await reader.json();
