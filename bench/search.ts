@@ -54,6 +54,13 @@ try {
     ["deep cursor page", `limit=50&cursor=${cursor}`, `SELECT * FROM "Job" WHERE ${P} AND id < ${mid} ORDER BY id DESC LIMIT 50`],
     ["a parent's children", `parentRunId=${root}&limit=50`, `SELECT * FROM "Job" WHERE ${P} AND "parentRunId" = '${root}' ORDER BY id DESC LIMIT 50`],
   ];
+  // A server that has been answering a while: its routes loaded and compiled, before any view is timed.
+  for (let i = 0; i < 20; i++) {
+    for (const [, query] of views) {
+      await touchConfiguration();
+      await get(`/api/search/jobs?${query}`);
+    }
+  }
   const rows = [];
   for (const [name, query, bare] of views) {
     const statements = await recordStatements(query);

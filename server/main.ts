@@ -15,6 +15,7 @@ import { SECURITY_HEADERS } from "@/lib/api/security-headers";
 import { SESSION_COOKIE, TOKEN_HEADER } from "@/lib/auth/credentials";
 import { env } from "@/lib/env";
 import { listenToChannels } from "@/lib/pg-listen";
+import { directRoutes } from "./direct-routes";
 
 // Open dashboards poll every 2 s, or every 30 s when all they show is final: connections stay open
 // longer than that (Node's default is 5 s), so a slow poll does not cost a new connection each time.
@@ -48,7 +49,7 @@ async function serve(request: http.IncomingMessage, response: http.ServerRespons
       resolve();
     })));
   }
-  await handle(request, response);
+  await route(request, response);
 }
 
 const revalidating = new Map<string, Promise<void>>();
@@ -78,17 +79,36 @@ function answerFromCache(request: http.IncomingMessage, response: http.ServerRes
   const body = found.body;
   if (body === null) return "route";
   for (const [name, value] of body.headers) if (!REPLACED.has(name.toLowerCase())) response.setHeader(name, value);
-  const gzip = body.bytes.byteLength >= GZIP_FROM_BYTES && /\bgzip\b/.test(header("accept-encoding") ?? "");
-  if (gzip) body.gzipped ??= zlib.gzipSync(body.bytes);
-  const bytes = gzip ? body.gzipped! : body.bytes;
-  response.writeHead(200, {
-    ...headers,
-    Vary: `${headers.Vary}, Accept-Encoding`,
-    "Content-Length": String(bytes.byteLength),
-    ...(gzip && { "Content-Encoding": "gzip" }),
-  });
-  response.end(bytes);
+  send(request, response, 200, headers, body.bytes, () => (body.gzipped ??= zlib.gzipSync(body.bytes)));
   return "answered";
+}
+
+/**
+ * Sends an answer's bytes, gzipped when there are enough of them and the client takes gzip
+ * (`gzipped` gives them compressed: the poll cache compresses a kept answer once).
+ */
+function send(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  status: number,
+  headers: http.OutgoingHttpHeaders,
+  bytes: Buffer,
+  gzipped: () => Buffer = () => zlib.gzipSync(bytes),
+) {
+  const compressible = bytes.byteLength >= GZIP_FROM_BYTES && !headers["content-encoding"];
+  const gzip = compressible && /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
+  const out = gzip ? gzipped() : bytes;
+  const vary = Object.keys(headers).find((name) => name.toLowerCase() === "vary");
+  if (compressible) headers[vary ?? "Vary"] = vary ? `${headers[vary]}, Accept-Encoding` : "Accept-Encoding";
+  response.writeHead(status, { ...headers, "Content-Length": String(out.byteLength), ...(gzip && { "Content-Encoding": "gzip" }) });
+  response.end(out);
+}
+
+/** A request the poll cache did not answer: a direct route's handler (server/direct-routes.ts) or Next.js. */
+async function route(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  const direct = await directs.answer(request);
+  if (direct === null) return handle(request, response);
+  send(request, response, direct.status, direct.headers, direct.body);
 }
 
 /** A cookie's value as Next.js reads it (the first of that name, percent-decoded). */
@@ -107,9 +127,11 @@ function cookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
-const app = next({ dev: false, dir: path.resolve(import.meta.dirname, "..") });
+const root = path.resolve(import.meta.dirname, "..");
+const app = next({ dev: false, dir: root });
 await app.prepare();
 const handle = app.getRequestHandler();
+const directs = directRoutes(root, (message) => console.log(`[server] ${message}`));
 const stopListening = env.DATABASE_URL
   ? listenToChannels(env.DATABASE_URL, {
       channels: [CHANGES_CHANNEL],
