@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createJob } from "@/lib/jobs/create-job";
-import { jobVersionSql, projectJobsVersionSql, readVersion, runChildrenVersionSql } from "@/lib/jobs/job-version";
+import { jobVersionSql, projectCountsVersionSql, projectJobsVersionSql, readVersion, runChildrenVersionSql } from "@/lib/jobs/job-version";
 import { finishJob, holdJob, startJob } from "@/lib/jobs/transitions";
 import { createTestConfig, createTestProject } from "@/test/factories";
 
@@ -58,6 +58,39 @@ describe("versions of what the dashboard polls", () => {
     const config = await createTestConfig(project.id, "jobdeck.generator");
     await changed();
     await db().configuration.update({ where: { pk: config.pk }, data: { name: "Renamed" } });
+    await changed();
+  });
+
+  it("a project's counts have a version that changes with every new job and status, not with a running job's progress", async () => {
+    const { project, auth } = await createTestProject();
+    const other = await createTestProject();
+    const version = () => readVersion({ db: db(), projectId: project.id, version: projectCountsVersionSql });
+    const lists = () => readVersion({ db: db(), projectId: project.id, version: projectJobsVersionSql });
+    const seen = new Set([await version()]);
+    const changed = async () => {
+      const now = await version();
+      expect(seen.has(now), "the version should have changed").toBe(false);
+      seen.add(now);
+    };
+    const unchanged = async () => expect(seen.has(await version()), "the version should not have changed").toBe(true);
+
+    const job = await submit(auth);
+    await changed();
+    await submit(other.auth);
+    await unchanged();
+    await startJob({ db: db(), jobId: job.id });
+    await changed();
+    // Progress of a running job: the lists' version moves (they show it), the counts' does not.
+    const listsBefore = await lists();
+    await db().job.update({ where: { id: job.id }, data: { usageData: { progress: 0.5 } } });
+    expect(await lists()).not.toBe(listsBefore);
+    await unchanged();
+    await createTestConfig(project.id, "jobdeck.generator");
+    await unchanged();
+    // Requeued and started again: the same status, another startTime, which a count may filter on.
+    await db().job.update({ where: { id: job.id }, data: { startTime: new Date(Date.now() + 60_000) } });
+    await changed();
+    await finishJob({ db: db(), jobId: job.id, outcome: "succeed" });
     await changed();
   });
 

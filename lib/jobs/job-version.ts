@@ -47,6 +47,17 @@ export const projectJobsVersionSql = Prisma.sql`concat_ws('/',
     WHERE j."projectId" = caller."projectId" AND j.status = ANY(${UNFINISHED}::text[])),
   ${configurationsVersionSql})`;
 
+/**
+ * The version of a project's job counts: the newest id, and every unfinished job with its status
+ * and start. What a count filters on (lib/jobs/search-jobs.ts jobFiltersSql) changes only with a
+ * new job or a status change (a start, a requeue, an end), so a running job's progress, which moves
+ * `updatedAt` every few seconds, leaves the counts' version, and their 304s, alone.
+ */
+export const projectCountsVersionSql = Prisma.sql`concat_ws('/',
+  (SELECT max(j.id) FROM "Job" j WHERE j."projectId" = caller."projectId"),
+  (SELECT md5(string_agg(j.id::text || j.status || coalesce(j."startTime"::text, ''), ',' ORDER BY j.id)) FROM "Job" j
+    WHERE j."projectId" = caller."projectId" AND j.status = ANY(${UNFINISHED}::text[])))`;
+
 /** The children of one run live in its subtree: its version (or "none" while it does not exist). */
 export function runChildrenVersionSql(parentRunId: string): Prisma.Sql {
   return Prisma.sql`concat_ws('/', coalesce(${subtreeVersionSql(Prisma.sql`p."runId" = ${parentRunId}`)}, 'none'), ${configurationsVersionSql})`;
@@ -87,8 +98,11 @@ export function jobVersion(id: string): Versioned {
   return { version: jobVersionSql(id), scope: { run: root } };
 }
 
-/** Lists and counts of a project's jobs. */
+/** Lists of a project's jobs. */
 export const projectJobsVersion: Versioned = { version: projectJobsVersionSql, scope: "jobs" };
+
+/** Counts of a project's jobs. */
+export const projectCountsVersion: Versioned = { version: projectCountsVersionSql, scope: "jobs" };
 
 /**
  * GET /api/search/jobs?…: a run's children change only with its subtree; any other list with the

@@ -2,11 +2,11 @@ import { NextResponse } from "next/server";
 import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { countJobs } from "@/lib/jobs/count-jobs";
-import { projectJobsVersion } from "@/lib/jobs/job-version";
+import { projectCountsVersion } from "@/lib/jobs/job-version";
 import { countJobsSchema } from "@/lib/schemas/job-counts";
 
 // Polled by every open Jobs page: unchanged counts answer 304, and changed ones are counted once per change.
-export const GET = withAuth({ permission: "read", versioned: () => projectJobsVersion }, async (request, { auth }) => {
+export const GET = withAuth({ permission: "read", versioned: () => projectCountsVersion }, async (request, { auth }) => {
   const input = parseQuery(request, countJobsSchema);
   const counts = await countJobs({ db: db(), projectId: auth.projectId, input });
   return NextResponse.json(counts);
