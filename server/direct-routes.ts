@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type http from "node:http";
 import type { NextRequest } from "next/server";
+import { bytesOf } from "@/lib/api/known-bytes";
 import { SECURITY_HEADERS } from "@/lib/api/security-headers";
 
 type Handler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -99,5 +100,5 @@ async function answered(response: Response): Promise<Answered> {
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
   headers[DIRECT_HEADER.toLowerCase()] = "direct";
-  return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
+  return { status: response.status, headers, body: Buffer.from(await bytesOf(response)) };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type { NextRequest } from "next/server";
+import { bytesOf, carrying } from "@/lib/api/known-bytes";
 import { namesEtag, revalidatedHeaders } from "@/lib/api/poll-cache";
 
 export { revalidatedHeaders };
@@ -51,7 +52,7 @@ export function knownEtag(key: string, version: string): string | null {
 export async function sharedAnswer(key: string, version: string | null, build: () => Promise<Response>): Promise<Answer> {
   const fresh = () =>
     build().then(async (response): Promise<Answer> => {
-      const body = await response.arrayBuffer();
+      const body = await bytesOf(response);
       return { status: response.status, headers: [...response.headers], body, etag: answerEtag(key, body) };
     });
   if (version === null) return fresh();
@@ -102,5 +103,5 @@ function forget(key: string) {
 export function toResponse(answer: Answer, headers: Record<string, string> = {}): Response {
   const response = new Response(answer.body.byteLength === 0 ? null : answer.body, { status: answer.status, headers: answer.headers });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
-  return response;
+  return carrying(response, answer.body);
 }

@@ -1,4 +1,5 @@
-import { type NextRequest, NextResponse } from "next/server";
+import type { NextRequest } from "next/server";
+import { jsonResponse } from "@/lib/api/known-bytes";
 import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { searchJobsVersion } from "@/lib/jobs/job-version";
@@ -21,7 +22,7 @@ export const GET = withAuth({ permission: "read", versioned: listVersion }, asyn
     headers.set("X-Next-Cursor", nextCursor);
     headers.set("Link", `<${origin}${next.pathname}${next.search}>; rel="next"`);
   }
-  return NextResponse.json(jobs, { headers });
+  return jsonResponse(jobs, { headers });
 });
 
 export const { POST, PUT, DELETE, PATCH } = otherMethods(["GET"]);

@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { jsonResponse } from "@/lib/api/known-bytes";
 import { otherMethods, parseQuery, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { countJobs } from "@/lib/jobs/count-jobs";
@@ -9,7 +9,7 @@ import { countJobsSchema } from "@/lib/schemas/job-counts";
 export const GET = withAuth({ permission: "read", versioned: () => projectCountsVersion }, async (request, { auth }) => {
   const input = parseQuery(request, countJobsSchema);
   const counts = await countJobs({ db: db(), projectId: auth.projectId, input });
-  return NextResponse.json(counts);
+  return jsonResponse(counts);
 });
 
 export const { POST, PUT, DELETE, PATCH } = otherMethods(["GET"]);

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { jsonResponse } from "@/lib/api/known-bytes";
 import { otherMethods, parseQuery, readJson, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { listEvents, toEventJson } from "@/lib/events/list-events";
@@ -11,7 +12,7 @@ import { createEventSchema, listEventsSchema } from "@/lib/schemas/events";
 export const GET = withAuth({ permission: "read", versioned: ({ request }) => eventsVersion(request.nextUrl.searchParams) }, async (request, { auth }) => {
   const input = parseQuery(request, listEventsSchema);
   const events = await listEvents({ db: db(), projectId: auth.projectId, input });
-  return NextResponse.json(events);
+  return jsonResponse(events);
 });
 
 export const POST = withAuth({ permission: "manage" }, async (request, { auth }) => {

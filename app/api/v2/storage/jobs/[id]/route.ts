@@ -1,10 +1,10 @@
-import { NextResponse } from "next/server";
+import { jsonResponse } from "@/lib/api/known-bytes";
 import { otherMethods, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { getStorageJob } from "@/lib/storage/jobs/get-storage-job";
 
 export const GET = withAuth<{ id: string }>({ permission: "read" }, async (_request, { auth, params, origin }) =>
-  NextResponse.json(await getStorageJob({ db: db(), projectId: auth.projectId, id: params.id, origin }), { headers: { "Cache-Control": "no-store" } }),
+  jsonResponse(await getStorageJob({ db: db(), projectId: auth.projectId, id: params.id, origin }), { headers: { "Cache-Control": "no-store" } }),
 );
 
 export const { POST, PUT, DELETE, PATCH } = otherMethods(["GET"]);
