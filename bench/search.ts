@@ -12,7 +12,7 @@
 //       searchJobsVersion, searchJobs) and replayed with pg;
 //     - "bare page": `SELECT * FROM "Job" … LIMIT 50`, the page alone, shown for honesty;
 //  3. the event log of a job with 100,000 events: first page and the next.
-//   npm run bench:search -- [--jobs 1000000] [--quick] [--port 3199] [--samples 60] [--sql]
+//   npm run bench:search -- [--jobs 1000000] [--quick] [--port 3199] [--samples 200] [--sql]
 import http from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -27,9 +27,10 @@ import { searchJobsSchema } from "@/lib/schemas/jobs";
 import { machine, options, percentile, table } from "./lib";
 import { BENCH_TOKEN, startSeededServer } from "./seed-jobs";
 
-const opts = options({ jobs: { default: "1000000" }, port: { default: "3199" }, samples: { default: "60" } });
+const opts = options({ jobs: { default: "1000000" }, port: { default: "3199" }, samples: { default: "200" } });
 const printSql = Boolean(parseArgs({ strict: false, options: { sql: { type: "boolean" } } }).values.sql);
 const jobs = opts.quick ? Math.min(opts.jobs, 100_000) : opts.jobs;
+const samples = opts.quick ? Math.min(opts.samples, 60) : opts.samples;
 const headers = { "X-StorageApi-Token": BENCH_TOKEN };
 // One keep-alive connection, as a browser keeps to its server. (Node's fetch costs ≈ 1.5 ms of client
 // time per request on this machine, more than the server spends on a small answer.)
@@ -166,7 +167,7 @@ async function touchConfiguration(): Promise<void> {
 
 type Sampled = { work: () => Promise<unknown>; before?: () => Promise<unknown> };
 
-/** Times each piece of work `samples` times, taking turns, after 5 rounds to warm up; sorted. `before` runs untimed. */
+/** Times each piece of work `samples` times (60 with --quick), taking turns, after 5 rounds to warm up; sorted. `before` runs untimed. */
 async function sampleInTurns(works: Sampled[]): Promise<number[][]> {
   for (let i = 0; i < 5; i++) {
     for (const { work, before } of works) {
@@ -175,7 +176,7 @@ async function sampleInTurns(works: Sampled[]): Promise<number[][]> {
     }
   }
   const times = works.map(() => [] as number[]);
-  for (let i = 0; i < opts.samples; i++) {
+  for (let i = 0; i < samples; i++) {
     for (const [k, { work, before }] of works.entries()) {
       await before?.();
       const t = performance.now();
