@@ -14,7 +14,7 @@ import { bytesOf } from "@/lib/api/known-bytes";
 import { SECURITY_HEADERS } from "@/lib/api/security-headers";
 
 type Handler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type Route = { pattern: RegExp; params: string[]; file: string; handler?: Promise<Handler | null> };
+type Route = { pattern: RegExp; params: string[]; file: string };
 
 const ROUTES: Route[] = [
   { pattern: /^\/api\/search\/jobs$/, params: [], file: "api/search/jobs" },
@@ -36,6 +36,7 @@ export type Answered = { status: number; headers: Record<string, string | string
  */
 export function directRoutes(dir: string, log: (message: string) => void) {
   const load = createRequire(import.meta.url);
+  const handlers = new Map<Route, Promise<Handler | null>>();
 
   async function handlerOf(route: Route): Promise<Handler | null> {
     try {
@@ -62,8 +63,8 @@ export function directRoutes(dir: string, log: (message: string) => void) {
       for (const route of ROUTES) {
         const match = route.pattern.exec(pathname);
         if (!match) continue;
-        route.handler ??= handlerOf(route);
-        const handler = await route.handler;
+        if (!handlers.has(route)) handlers.set(route, handlerOf(route));
+        const handler = await handlers.get(route)!;
         if (handler === null) return null;
         const nextRequest = await toNextRequest(request, `http://${host}${url}`);
         if (nextRequest === null) return null;

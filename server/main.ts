@@ -97,6 +97,12 @@ function send(
   bytes: Buffer,
   gzipped: () => Buffer = () => gzip(bytes),
 ) {
+  // Nothing follows a 304 or a 204, not even a Content-Length (a 304's would name the 200's length).
+  if (status === 304 || status === 204) {
+    response.writeHead(status, headers);
+    response.end();
+    return;
+  }
   const compressible = bytes.byteLength >= GZIP_FROM_BYTES && !headers["content-encoding"];
   const zipped = compressible && /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
   const out = zipped ? gzipped() : bytes;

@@ -51,6 +51,8 @@ test.describe("Direct routes", () => {
       // An answer polled again with its ETag is a 304, as through Next.js.
       const again = await request.get(path, { headers: { ...auth, "If-None-Match": response.headers()["etag"]!, "Cache-Control": "no-cache" } });
       expect(again.status(), path).toBe(304);
+      expect(again.headers()["content-length"], path).toBeUndefined();
+      expect(again.headers()["etag"]).toBe(response.headers()["etag"]);
     }
     const storageJob = await request.get("/api/v2/storage/jobs/987654321", { headers: auth });
     expect(storageJob.headers()[DIRECT]).toBe("direct");
