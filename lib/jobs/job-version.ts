@@ -36,27 +36,29 @@ export function jobVersionSql(id: string): Prisma.Sql {
 const configurationsVersionSql = Prisma.sql`(SELECT count(*) || '.' || coalesce(max(cf."updatedAt")::text, '') FROM "Configuration" cf WHERE cf."projectId" = caller."projectId")`;
 
 /**
- * The version of anything about a project's jobs (lists, counts): the newest id, and every job that
- * can still change with its status and latest update. A new job raises the newest id or joins the
- * unfinished ones; a finishing job leaves them; a final job never changes. Costs the unfinished
- * jobs, read through the (projectId, status) index.
+ * The caller's project's jobs, for a version: the newest id, and `row` of every job that can still
+ * change. A new job raises the newest id or joins the unfinished ones; a finishing job leaves them;
+ * a final job never changes. Costs the unfinished jobs, read through the (projectId, status) index.
  */
+function projectJobsSql(row: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(SELECT max(j.id) FROM "Job" j WHERE j."projectId" = caller."projectId"),
+  (SELECT md5(string_agg(${row}, ',' ORDER BY j.id)) FROM "Job" j
+    WHERE j."projectId" = caller."projectId" AND j.status = ANY(${UNFINISHED}::text[]))`;
+}
+
+/** The version of a project's job lists: its jobs with their statuses and latest updates, and its configurations. */
 export const projectJobsVersionSql = Prisma.sql`concat_ws('/',
-  (SELECT max(j.id) FROM "Job" j WHERE j."projectId" = caller."projectId"),
-  (SELECT md5(string_agg(j.id::text || j.status || coalesce(j."waitReason", '') || j."updatedAt"::text, ',' ORDER BY j.id)) FROM "Job" j
-    WHERE j."projectId" = caller."projectId" AND j.status = ANY(${UNFINISHED}::text[])),
+  ${projectJobsSql(Prisma.sql`j.id::text || j.status || coalesce(j."waitReason", '') || j."updatedAt"::text`)},
   ${configurationsVersionSql})`;
 
 /**
- * The version of a project's job counts: the newest id, and every unfinished job with its status
- * and start. What a count filters on (lib/jobs/search-jobs.ts jobFiltersSql) changes only with a
- * new job or a status change (a start, a requeue, an end), so a running job's progress, which moves
- * `updatedAt` every few seconds, leaves the counts' version, and their 304s, alone.
+ * The version of a project's job counts: its jobs with their statuses and starts. What a count
+ * filters on (lib/jobs/search-jobs.ts jobFiltersSql) changes only with a new job or a status change
+ * (a start, a requeue, an end), so a running job's progress, which moves `updatedAt` every few
+ * seconds, leaves the counts' version, and their 304s, alone.
  */
 export const projectCountsVersionSql = Prisma.sql`concat_ws('/',
-  (SELECT max(j.id) FROM "Job" j WHERE j."projectId" = caller."projectId"),
-  (SELECT md5(string_agg(j.id::text || j.status || coalesce(j."startTime"::text, ''), ',' ORDER BY j.id)) FROM "Job" j
-    WHERE j."projectId" = caller."projectId" AND j.status = ANY(${UNFINISHED}::text[])))`;
+  ${projectJobsSql(Prisma.sql`j.id::text || j.status || coalesce(j."startTime"::text, '')`)})`;
 
 /** The children of one run live in its subtree: its version (or "none" while it does not exist). */
 export function runChildrenVersionSql(parentRunId: string): Prisma.Sql {
