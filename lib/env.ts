@@ -1,4 +1,5 @@
 // The one module that reads process.env. Everything else imports `env` from here.
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -29,6 +30,14 @@ const schema = z.object({
   NEXT_PHASE: z.string().optional(),
   // One-click sign-in to the demo project; on by default only with the embedded database.
   JOBDECK_DEMO_SIGNIN: z.enum(["0", "1"]).optional(),
+  // Process components (worker/runtime): the sandbox ("auto" uses bubblewrap when it works here),
+  // where data folders and unpacked code live, and the SIGTERM → SIGKILL grace of a terminate.
+  JOBDECK_SANDBOX: z.enum(["auto", "bwrap", "none"]).default("auto"),
+  JOBDECK_RUN_DIR: z.string().min(1).optional(),
+  JOBDECK_KILL_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  // 32 bytes, base64: the key that encrypts configuration values whose key starts with "#".
+  // Unset: one is generated once into JOBDECK_DATA_DIR/secret-key (set it for workers on other machines).
+  JOBDECK_SECRET_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "JOBDECK_SECRET_KEY must be 32 bytes in base64").optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 
@@ -40,6 +49,8 @@ export type Env = z.infer<typeof schema> & {
   demoSignIn: boolean;
   inProcessWorkers: number;
   publicUrl: string;
+  /** Data folders of running jobs and unpacked component code (outside the data dir: the sandbox user reads it). */
+  runDir: string;
 };
 
 function readEnv(): Env {
@@ -58,6 +69,7 @@ function readEnv(): Env {
     demoSignIn: parsed.data.JOBDECK_DEMO_SIGNIN ? parsed.data.JOBDECK_DEMO_SIGNIN === "1" : !parsed.data.DATABASE_URL,
     // The embedded database has no other processes to run jobs; on PostgreSQL `npm run worker` adds more.
     inProcessWorkers: parsed.data.JOBDECK_IN_PROCESS_WORKERS ?? (parsed.data.DATABASE_URL ? 2 : 4),
+    runDir: path.resolve(parsed.data.JOBDECK_RUN_DIR ?? path.join(os.tmpdir(), `jobdeck-run-${process.getuid?.() ?? "user"}`)),
     publicUrl: (parsed.data.JOBDECK_PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/$/, ""),
   };
 }
