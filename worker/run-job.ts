@@ -8,7 +8,8 @@ import { type EndEvent, type EndedRun, type JobOutcome, type RunEnd, applyJobEve
 import type { JobResult } from "@/lib/schemas/jobs";
 import { findComponent } from "@/worker/components";
 import { storageClient } from "@/worker/components/storage-client";
-import { type RunResult, UserError } from "@/worker/components/types";
+import { ApplicationError, type RunResult, RunFailure, UserError } from "@/worker/components/types";
+import { findProcessComponent } from "@/worker/runtime/process-component";
 
 /** Why a running job's AbortSignal fired. */
 export type StopReason = "terminate" | "shutdown" | "lost";
@@ -38,7 +39,7 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
       return;
     }
     // Its job.started event was written by the claim.
-    const component = findComponent(job.component);
+    const component = findComponent(job.component) ?? (await findProcessComponent({ db, projectId: job.projectId, componentId: job.component }));
     if (!component?.run) throw new UserError(`Component "${job.component}" has no runner on this Jobdeck.`);
     if (job.desiredStatus === "terminating") controller.abort(new StopSignal("terminate"));
     const stopped = new Promise<never>((_, reject) => {
@@ -47,15 +48,24 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
     });
     // A component that ignores its signal is abandoned, not waited for: a kill ends the job now.
     const storage = storageClient(db, job, signal);
-    const result: RunResult = await Promise.race([component.run({ job, configuration, rows, signal, log, storage }), stopped]);
+    const running = component.run({ db, job, configuration, rows, signal, log, storage });
+    const result: RunResult = component.stopsItself ? await running : await Promise.race([running, stopped]);
     const files = [...storage.snapshots, ...(result.files ?? [])];
     await report(finish, db, job, result.outcome ?? "succeed", {
       message: result.message,
       ...(result.input && { input: { tables: result.input } }),
       ...(result.output && { output: { tables: result.output } }),
       ...(files.length > 0 && { files }),
+      ...(result.processes && { processes: result.processes }),
     }, result);
-  } catch (error) {
+  } catch (caught) {
+    // A run that failed after making something (processes ran, files were stored) keeps it on the result.
+    const partial = caught instanceof RunFailure ? caught.partial : {};
+    const error = caught instanceof RunFailure ? caught.cause : caught;
+    const kept: JobResult = {
+      ...(partial.files && partial.files.length > 0 && { files: partial.files }),
+      ...(partial.processes && partial.processes.length > 0 && { processes: partial.processes }),
+    };
     const stop = error instanceof StopSignal ? error : signal.aborted && signal.reason instanceof StopSignal ? signal.reason : null;
     if (stop?.reason === "lost") return;
     if (stop?.reason === "shutdown") {
@@ -64,7 +74,7 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
       return;
     }
     if (stop?.reason === "terminate") {
-      await report(finish, db, job, "fail", { message: "The job was terminated." });
+      await report(finish, db, job, "fail", { ...kept, message: "The job was terminated." });
       return;
     }
     // The database went away mid-job: not the job's fault, and nothing can be reported now. The lease
@@ -74,9 +84,10 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
       return;
     }
     const userError = error instanceof UserError;
-    if (!userError) console.error(`[worker] job ${job.id} failed`, error);
-    const message = userError ? error.message : `Internal error while running the job: ${error instanceof Error ? error.message : String(error)}`;
-    await report(finish, db, job, "fail", { message, error: { type: userError ? "user" : "application", message } });
+    if (error instanceof ApplicationError) console.error(`[worker] job ${job.id}: ${error.message}\n${error.detail}`);
+    else if (!userError) console.error(`[worker] job ${job.id} failed`, error);
+    const message = userError || error instanceof ApplicationError ? error.message : `Internal error while running the job: ${error instanceof Error ? error.message : String(error)}`;
+    await report(finish, db, job, "fail", { ...kept, message, error: { type: userError ? "user" : "application", message } });
   } finally {
     if (job.parentRunId) await settleContainer({ db, projectId: job.projectId, runId: job.parentRunId }).catch((e) => console.error("[worker] settle", e));
   }

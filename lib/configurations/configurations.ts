@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db";
 import { ApiError, notFound } from "@/lib/errors";
+import { encryptSecrets, maskSecrets } from "@/lib/secrets/secrets";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ConfigurationJson } from "@/lib/schemas/configurations";
 import type { z } from "zod";
@@ -29,11 +30,11 @@ export function toConfigurationJson(c: ConfigurationRow): ConfigurationJson {
     updated: c.updatedAt.toISOString(),
     version: c.version,
     isDisabled: c.isDisabled,
-    configuration: (c.configuration as Record<string, unknown>) ?? {},
+    configuration: maskSecrets((c.configuration as Record<string, unknown>) ?? {}),
     rows: c.rows.map((r) => ({
       id: r.rowId,
       name: r.name,
-      configuration: (r.configuration as Record<string, unknown>) ?? {},
+      configuration: maskSecrets((r.configuration as Record<string, unknown>) ?? {}),
       isDisabled: r.isDisabled,
     })),
   };
@@ -108,7 +109,7 @@ export async function createConfiguration(options: {
         configId,
         name: input.name,
         description: input.description,
-        configuration: input.configuration as object,
+        configuration: encryptSecrets(input.configuration, { projectId }) as object,
         isDisabled: input.isDisabled,
       },
       include: withRows,
@@ -136,7 +137,7 @@ export async function updateConfiguration(options: {
     data: {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.description !== undefined && { description: input.description }),
-      ...(input.configuration !== undefined && { configuration: input.configuration as object }),
+      ...(input.configuration !== undefined && { configuration: encryptSecrets(input.configuration, { projectId: options.projectId, previous: config.configuration }) as object }),
       ...(input.isDisabled !== undefined && { isDisabled: input.isDisabled }),
       version: { increment: 1 },
     },
@@ -164,7 +165,7 @@ export async function createRow(options: {
         configurationPk: config.pk,
         rowId,
         name: input.name,
-        configuration: input.configuration as object,
+        configuration: encryptSecrets(input.configuration, { projectId: options.projectId }) as object,
         isDisabled: input.isDisabled,
         sortOrder: config.rows.length,
       },
@@ -191,7 +192,7 @@ export async function updateRow(options: {
       where: { pk: row.pk },
       data: {
         ...(input.name !== undefined && { name: input.name }),
-        ...(input.configuration !== undefined && { configuration: input.configuration as object }),
+        ...(input.configuration !== undefined && { configuration: encryptSecrets(input.configuration, { projectId: options.projectId, previous: row.configuration }) as object }),
         ...(input.isDisabled !== undefined && { isDisabled: input.isDisabled }),
       },
     }),

@@ -4,6 +4,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { FINAL_STATUSES, type JobStatus, isFinished, isSuccess } from "@/lib/jobs/state";
 import type { JobJson, JobResult } from "@/lib/schemas/jobs";
 import type { Job } from "@/lib/generated/prisma/client";
+import { maskSecrets } from "@/lib/secrets/secrets";
 
 /** The columns of a job the JSON shows; the engine's bookkeeping stays in the database. */
 type ViewColumns = Omit<Job, "rootRunId" | "phase" | "workerId" | "leaseExpiresAt" | "heartbeatAt" | "attempt" | "childrenSpawnedAt" | "updatedAt">;
@@ -102,7 +103,7 @@ export function toJobJson(row: Omit<JobViewRow, "pageRows">, origin: string): Jo
     mode: row.mode as JobJson["mode"],
     component: row.component,
     config: row.config,
-    configData: (row.configData as Record<string, unknown> | null) ?? null,
+    configData: row.configData ? maskSecrets(row.configData as Record<string, unknown>) : null,
     configRowIds: row.configRowIds,
     tag: row.tag,
     branchId: row.branchId,

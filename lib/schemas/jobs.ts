@@ -91,13 +91,35 @@ const tableSchema = z.object({
   bytes: z.number().optional(),
 });
 
+export const processRunSchema = z.object({
+  component: z.string(),
+  role: z.enum(["component", "processor"]),
+  rowId: z.string().optional(),
+  version: z.string().optional(),
+  command: z.array(z.string()),
+  sandbox: z.enum(["bwrap", "none"]),
+  limits: z.object({ timeoutSeconds: z.number(), memoryMb: z.number(), dataFolderMb: z.number(), network: z.boolean(), killGraceMs: z.number() }),
+  end: z.enum(["exited", "signaled", "timeout", "memory", "dataFolder", "terminated", "spawnFailed"]),
+  exitCode: z.number().nullable(),
+  signal: z.string().nullable(),
+  durationMs: z.number(),
+  peakRssBytes: z.number(),
+  outputLines: z.number(),
+  outputFileId: z.string().optional(),
+});
+export type ProcessRun = z.infer<typeof processRunSchema>;
+
 export const jobResultSchema = z.object({
   message: z.string().optional(),
   input: z.object({ tables: z.array(tableSchema) }).optional(),
   output: z.object({ tables: z.array(tableSchema) }).optional(),
   error: z.object({ type: z.enum(["user", "application"]), message: z.string() }).optional(),
-  // Debug runs: snapshots of what the job read and would have written, as Files.
-  files: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(["input", "output"]), tableId: z.string().optional() })).optional(),
+  // Files of the run: debug snapshots of what it read and would have written ("input", "output"),
+  // zips of the data folder at each stage ("snapshot"), and a process's complete output ("log").
+  files: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(["input", "output", "snapshot", "log"]), tableId: z.string().optional() })).optional(),
+  // Process components (worker/runtime): each program the job ran, in order (processors, the
+  // component, per configuration row), with the version, the limits it ran under and how it ended.
+  processes: z.array(processRunSchema).optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 

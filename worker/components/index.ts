@@ -4,6 +4,7 @@ import { csvExtractor } from "./csv-extractor";
 import { filesWriter } from "./files-writer";
 import { generator } from "./generator";
 import { noop } from "./noop";
+import { pythonTransformation } from "./python-transformation";
 import { sqlTransformation } from "./sql-transformation";
 import type { ComponentDefinition } from "./types";
 
@@ -15,12 +16,7 @@ const orchestrator: ComponentDefinition = {
   description: "Runs tasks in phases: phase N+1 starts when phase N has finished.",
 };
 
-// Known to the catalog (and to the demo's history) without a runner on this server yet.
-const catalogOnly: ComponentDefinition[] = [
-  { id: "keboola.python-transformation-v2", name: "Python Transformation", type: "transformation", runtime: "python", description: "Runs a Python script over input tables." },
-];
-
-export const COMPONENTS: ComponentDefinition[] = [orchestrator, csvExtractor, sqlTransformation, filesWriter, generator, noop, ...catalogOnly];
+export const COMPONENTS: ComponentDefinition[] = [orchestrator, csvExtractor, sqlTransformation, filesWriter, generator, noop, pythonTransformation];
 
 const byId = new Map(COMPONENTS.map((c) => [c.id, c]));
 export function findComponent(id: string): ComponentDefinition | undefined {
