@@ -2,6 +2,7 @@
 // responses, so the document cannot drift from the code.
 import { z } from "zod";
 import { componentSchema, configurationRowSchema, configurationSchema, createConfigurationSchema, createRowSchema, updateConfigurationSchema, updateRowSchema } from "@/lib/schemas/configurations";
+import { componentVersionSchema, createComponentSchema, processComponentSchema, updateComponentSchema } from "@/lib/schemas/components";
 import { createEventSchema, eventSchema, listEventsSchema } from "@/lib/schemas/events";
 import { countJobsSchema, jobCountsSchema } from "@/lib/schemas/job-counts";
 import { createJobSchema, jobSchema, searchJobsSchema } from "@/lib/schemas/jobs";
@@ -37,6 +38,8 @@ const components: Record<string, z.ZodType> = {
   File: fileSchema,
   StorageJob: storageJobSchema,
   HarperJob: harperJobSchema,
+  ProcessComponent: processComponentSchema,
+  ComponentVersion: componentVersionSchema,
   Error: errorSchema,
 };
 
@@ -209,6 +212,7 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       ...storagePaths({ body, ok }),
+      ...componentPaths({ body, ok }),
       "/tokens": {
         get: {
           operationId: "listTokens",
@@ -344,6 +348,78 @@ function storagePaths({ body, ok }: Helpers) {
           ...ok("Jobs (get_job, search_jobs_by_start_date)", { type: "array", items: ref("HarperJob") }),
           ...errors(400, 401, 403, 404, 413, 422),
         },
+      },
+    },
+  };
+}
+
+/** Process components: people's own programs and their versions (lib/components). */
+function componentPaths({ body, ok }: Helpers) {
+  const id = pathParam("id");
+  // Form fields are text: command, configurationSchema and settings are JSON in a string.
+  const form = (properties: Record<string, JsonSchema>, required: string[]) => ({
+    "multipart/form-data": { schema: { type: "object", required, properties: { ...properties, code: { type: "string", format: "binary", description: "The code: a .zip or .tar.gz (≤ 100 MB, ≤ 500 MB unpacked, ≤ 20,000 entries)" } } } },
+  });
+  const jsonText = (description: string) => ({ type: "string", description });
+  const versionFields = {
+    command: jsonText('argv as a JSON array, e.g. ["python3", "main.py"]; argv[0] is a program on PATH or a file of the code'),
+    tag: { type: "string", description: "Default v<N>" },
+  };
+  return {
+    "/components": {
+      get: {
+        operationId: "listProcessComponents",
+        summary: "The built-in components and this project's own",
+        responses: { ...ok("Components, with their versions", { type: "array", items: ref("ProcessComponent") }), ...errors(401) },
+      },
+      post: {
+        operationId: "addComponent",
+        summary: "Add a process component; with the code in `code`, its first version",
+        description: "multipart/form-data (fields, then the file `code`), or JSON without code for the entry alone.",
+        requestBody: {
+          required: true,
+          content: {
+            ...form(
+              {
+                id: { type: "string" },
+                name: { type: "string" },
+                type: { type: "string" },
+                description: { type: "string" },
+                configurationSchema: jsonText("JSON Schema for a configuration's `parameters`"),
+                settings: jsonText("JSON: timeoutSeconds, memoryMb, dataFolderMb, network, forwardToken, defaultBucket"),
+                ...versionFields,
+              },
+              ["id", "name", "command", "code"],
+            ),
+            ...(body(createComponentSchema) as { content: object }).content,
+          },
+        },
+        responses: { ...ok("The component", ref("ProcessComponent"), "201"), ...errors(400, 401, 403, 409, 413, 422) },
+      },
+    },
+    "/components/{id}": {
+      get: { operationId: "getComponent", parameters: [id], responses: { ...ok("The component", ref("ProcessComponent")), ...errors(401, 404) } },
+      patch: {
+        operationId: "updateComponent",
+        parameters: [id],
+        requestBody: body(updateComponentSchema),
+        responses: { ...ok("The component", ref("ProcessComponent")), ...errors(400, 401, 403, 404, 422) },
+      },
+      delete: {
+        operationId: "deleteComponent",
+        summary: "Delete a component and its versions; refused while configurations use it",
+        parameters: [id],
+        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404, 409) },
+      },
+    },
+    "/components/{id}/versions": {
+      get: { operationId: "listComponentVersions", parameters: [id], responses: { ...ok("Versions, newest first", { type: "array", items: ref("ComponentVersion") }), ...errors(401, 404) } },
+      post: {
+        operationId: "addComponentVersion",
+        summary: "Upload a new version of the code; without a command, the newest version's",
+        parameters: [id],
+        requestBody: { required: true, content: form(versionFields, ["code"]) },
+        responses: { ...ok("The version", ref("ComponentVersion"), "201"), ...errors(400, 401, 403, 404, 409, 413, 422) },
       },
     },
   };

@@ -42,14 +42,15 @@ export async function runJob(options: { db: Db; job: Job; workerId: string; cont
     const component = findComponent(job.component) ?? (await findProcessComponent({ db, projectId: job.projectId, componentId: job.component }));
     if (!component?.run) throw new UserError(`Component "${job.component}" has no runner on this Jobdeck.`);
     if (job.desiredStatus === "terminating") controller.abort(new StopSignal("terminate"));
-    const stopped = new Promise<never>((_, reject) => {
-      if (signal.aborted) reject(signal.reason);
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-    });
+    const stopped = () =>
+      new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      });
     // A component that ignores its signal is abandoned, not waited for: a kill ends the job now.
     const storage = storageClient(db, job, signal);
     const running = component.run({ db, job, configuration, rows, signal, log, storage });
-    const result: RunResult = component.stopsItself ? await running : await Promise.race([running, stopped]);
+    const result: RunResult = component.stopsItself ? await running : await Promise.race([running, stopped()]);
     const files = [...storage.snapshots, ...(result.files ?? [])];
     await report(finish, db, job, result.outcome ?? "succeed", {
       message: result.message,

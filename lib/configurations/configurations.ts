@@ -1,4 +1,6 @@
 import "server-only";
+import { findVisibleComponent, visibleComponentsWhere } from "@/lib/components/find-visible-component";
+import { checkParameters, validateParameters } from "@/lib/components/parameters-schema";
 import type { Db } from "@/lib/db";
 import { ApiError, notFound } from "@/lib/errors";
 import { encryptSecrets, maskSecrets } from "@/lib/secrets/secrets";
@@ -40,14 +42,16 @@ export function toConfigurationJson(c: ConfigurationRow): ConfigurationJson {
   };
 }
 
-async function requireComponent(db: Db, componentId: string) {
-  const component = await db.component.findUnique({ where: { id: componentId } });
+// Another project's process component is as unknown here as one that does not exist.
+async function requireComponent(db: Db, componentId: string, projectId: number) {
+  const component = await findVisibleComponent({ db, projectId, componentId });
   if (!component) throw notFound(`Component "${componentId.slice(0, 200)}"`);
   return component;
 }
 
 export async function listComponents(options: { db: Db; projectId: number }) {
   const components = await options.db.component.findMany({
+    where: visibleComponentsWhere(options.projectId),
     orderBy: { id: "asc" },
     include: { configurations: { where: { projectId: options.projectId, branchId: BRANCH }, include: withRows, orderBy: { pk: "asc" } } },
   });
@@ -61,7 +65,7 @@ export async function listComponents(options: { db: Db; projectId: number }) {
 }
 
 export async function listConfigurations(options: { db: Db; projectId: number; componentId: string }) {
-  await requireComponent(options.db, options.componentId);
+  await requireComponent(options.db, options.componentId, options.projectId);
   const configs = await options.db.configuration.findMany({
     where: { projectId: options.projectId, componentId: options.componentId, branchId: BRANCH },
     include: withRows,
@@ -98,7 +102,8 @@ export async function createConfiguration(options: {
   input: z.output<typeof createConfigurationSchema>;
 }) {
   const { db, projectId, componentId, input } = options;
-  await requireComponent(db, componentId);
+  const component = await requireComponent(db, componentId, projectId);
+  validateParameters({ schema: component.configurationSchema, parameters: input.configuration.parameters, path: "configuration.parameters" });
   const configId = input.configurationId ?? (await nextNumericId(db, projectId));
   try {
     const created = await db.configuration.create({
@@ -132,6 +137,9 @@ export async function updateConfiguration(options: {
 }) {
   const { db, input } = options;
   const config = await findConfiguration(db, options.projectId, options.componentId, options.configId);
+  if (input.configuration !== undefined) {
+    await checkParameters({ db, projectId: options.projectId, componentId: options.componentId, parameters: input.configuration.parameters });
+  }
   const updated = await db.configuration.update({
     where: { pk: config.pk },
     data: {

@@ -1,5 +1,7 @@
 import "server-only";
 import type { AuthContext } from "@/lib/auth/tokens";
+import { findVisibleComponent } from "@/lib/components/find-visible-component";
+import { validateParameters } from "@/lib/components/parameters-schema";
 import type { Db } from "@/lib/db";
 import { badRequest, invalidInput } from "@/lib/errors";
 import { writeEvents } from "@/lib/events/write-event";
@@ -24,10 +26,12 @@ export async function createJob(options: {
   const now = options.now ?? new Date();
   const branchId = input.branchId ?? "default";
 
-  const component = await db.component.findUnique({ where: { id: input.component } });
+  // Another project's process component does not exist for this one.
+  const component = await findVisibleComponent({ db, projectId: auth.projectId, componentId: input.component });
   if (!component) throw invalidInput(`component "${input.component}" does not exist`, "component");
 
   let enabledRows = 0;
+  let storedParameters: unknown;
   if (input.config !== undefined) {
     const config = await db.configuration.findUnique({
       include: { rows: { where: { isDisabled: false, ...(input.configRowIds?.length && { rowId: { in: input.configRowIds } }) }, select: { rowId: true } } },
@@ -47,7 +51,11 @@ export async function createJob(options: {
       throw badRequest("configurationDisabled", `Configuration "${config.name}" is disabled; run it with mode "forceRun".`);
     }
     enabledRows = config.rows.length;
+    storedParameters = (config.configuration as Record<string, unknown> | null)?.parameters;
   }
+  // What the run will get: configData's top-level keys replace the stored ones (worker/run-job.ts).
+  const configData = input.configData ?? {};
+  validateParameters({ schema: component.configurationSchema, parameters: "parameters" in configData ? configData.parameters : storedParameters });
 
   let parent: Pick<Job, "runId" | "rootRunId"> | null = null;
   const parentRunId = options.parentRunId?.trim() || null;

@@ -1,10 +1,12 @@
 import { queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
+import { processComponentSchema } from "@/lib/schemas/components";
 import { componentSchema } from "@/lib/schemas/configurations";
 import { apiFetch } from "@/lib/queries/api-fetch";
 
 export const componentKeys = {
   all: ["components"] as const,
+  catalog: () => [...componentKeys.all, "catalog"] as const,
 };
 
 /** The component registry (names and types); it changes only when the server is upgraded. */
@@ -13,5 +15,15 @@ export function componentsQueryOptions() {
     queryKey: componentKeys.all,
     queryFn: async ({ signal }) => (await apiFetch("/api/v2/storage/components", { schema: z.array(componentSchema), signal })).data,
     staleTime: 10 * 60_000,
+  });
+}
+
+/** The components the project can use, built-in and added (process components) with their versions. */
+export function componentCatalogQueryOptions() {
+  return queryOptions({
+    queryKey: componentKeys.catalog(),
+    queryFn: async ({ signal }) => (await apiFetch("/api/components", { schema: z.array(processComponentSchema), signal })).data,
+    // A new version is added through the API or the CLI; a minute is fresh enough for a catalog.
+    staleTime: 60_000,
   });
 }

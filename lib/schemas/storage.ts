@@ -115,6 +115,45 @@ export const deleteRowsSchema = z
   });
 export type DeleteRowsInput = z.output<typeof deleteRowsSchema>;
 
+// Keboola's export-async filters. A list comes as an array, `a[]=` or a comma-separated string.
+const columnListSchema = z
+  .union([z.array(columnNameSchema).max(1000), z.string().max(64_000).transform((s) => (s.trim() === "" ? [] : s.split(",").map((c) => c.trim())))])
+  .pipe(z.array(columnNameSchema).max(1000));
+
+export const exportAsyncSchema = z
+  .strictObject({
+    columns: columnListSchema.optional(),
+    whereColumn: columnNameSchema.optional(),
+    whereValues: many(z.string().max(10_000), 1000),
+    // Keboola's Python client spells "ne" as "neq".
+    whereOperator: z.enum(["eq", "ne", "neq"]).transform((o) => (o === "neq" ? "ne" : o)).default("eq"),
+    limit: z.union([z.number(), z.string().regex(/^\d+$/, "must be a whole number").transform(Number)]).pipe(z.number().int().min(1).max(1_000_000_000)).optional(),
+    // Jobdeck keeps no per-row change time (tables hold the rows' values only, no _timestamp),
+    // so it cannot tell which rows changed since a time: refused rather than silently ignored.
+    changedSince: z.unknown().optional(),
+    changedUntil: z.unknown().optional(),
+    // Sent by Keboola's clients; only the defaults are served.
+    gzip: z.union([z.boolean(), flag, z.literal(0), z.literal(1)]).optional(),
+    format: z.enum(["rfc"]).optional(),
+  })
+  .superRefine((v, ctx) => {
+    for (const field of ["changedSince", "changedUntil"] as const) {
+      if (v[field] !== undefined && v[field] !== "" && v[field] !== null) {
+        ctx.addIssue({ code: "custom", path: [field], message: "Jobdeck keeps no per-row change time, so it cannot filter by change time; filter with whereColumn/whereValues instead" });
+      }
+    }
+    if (v.gzip === true || v.gzip === 1) ctx.addIssue({ code: "custom", path: ["gzip"], message: "gzipped exports are not supported" });
+    if ((v.whereColumn === undefined) !== (v.whereValues === undefined)) ctx.addIssue({ code: "custom", path: ["whereValues"], message: "whereColumn and whereValues go together" });
+  })
+  .transform(({ columns, whereColumn, whereValues, whereOperator, limit }) => ({
+    ...(columns && columns.length > 0 && { columns }),
+    ...(whereColumn !== undefined && { whereColumn, whereValues: whereValues ?? [], whereOperator }),
+    ...(limit !== undefined && { limit }),
+  }));
+/** What an export keeps: the columns (chosen and ordered), a values filter, a row limit. */
+export type ExportFilters = { columns?: string[]; whereColumn?: string; whereValues?: string[]; whereOperator?: "eq" | "ne"; limit?: number };
+export type ExportAsyncInput = z.output<typeof exportAsyncSchema>;
+
 // ---- files ---------------------------------------------------------------------------------
 
 export const uploadFileQuerySchema = z.strictObject({

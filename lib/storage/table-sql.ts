@@ -103,10 +103,33 @@ export async function tableStats(sql: Sql, sqlName: string): Promise<{ rows: big
   return { rows: BigInt(row?.rows ?? 0), bytes: BigInt(row?.bytes ?? 0) };
 }
 
-/** A copy of a data table's rows (an export reads a copy, so a concurrent import cannot tear it). */
-export async function copyToStaging(sql: Sql, options: { source: string; name: string; columns: readonly string[] }) {
+/** Rows whose `column` is (eq) or is not (ne) one of `values`. */
+export type ValuesFilter = { column: string; values: readonly string[]; operator: "eq" | "ne" };
+
+/**
+ * A copy of a data table's rows (an export reads a copy, so a concurrent import cannot tear it):
+ * `columns` in that order, optionally only the rows `where` matches, at most `limit` of them
+ * (in the order rows were written).
+ */
+export async function copyToStaging(sql: Sql, options: { source: string; name: string; columns: readonly string[]; where?: ValuesFilter; limit?: number }) {
   const select = options.columns.map((c, i) => `${quoteIdent(c)} AS ${stagingColumn(i)}`).join(", ");
-  await sql.$executeRawUnsafe(`CREATE UNLOGGED TABLE ${storageTableRef(options.name)} AS SELECT ${select} FROM ${storageTableRef(options.source)}`);
+  const from = `FROM ${storageTableRef(options.source)}`;
+  const target = storageTableRef(options.name);
+  if (!options.where && options.limit === undefined) {
+    await sql.$executeRawUnsafe(`CREATE UNLOGGED TABLE ${target} AS SELECT ${select} ${from}`);
+    return;
+  }
+  // CREATE TABLE AS takes no parameters: create the shape, then fill it with a parameterised INSERT.
+  await sql.$executeRawUnsafe(`CREATE UNLOGGED TABLE ${target} AS SELECT ${select} ${from} WITH NO DATA`);
+  const params: unknown[] = [];
+  let where = "";
+  if (options.where) {
+    params.push(options.where.values);
+    const match = `${quoteIdent(options.where.column)} = ANY($1::text[])`;
+    where = ` WHERE ${options.where.operator === "eq" ? match : `NOT (${match})`}`;
+  }
+  const limit = options.limit === undefined ? "" : ` ORDER BY ctid LIMIT ${Math.max(0, Math.trunc(options.limit))}`;
+  await sql.$executeRawUnsafe(`INSERT INTO ${target} SELECT ${select} ${from}${where}${limit}`, ...params);
 }
 
 /**

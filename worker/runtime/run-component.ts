@@ -226,17 +226,20 @@ async function runUnit(
     await ctx.log("Debug mode: the data folder is kept as snapshots; nothing is written to Storage");
     return;
   }
+  const state = await readOutputState(dataDir);
   const plan = await planOutputMapping({
     dir: dataDir,
     storage: storageConfig,
     defaultBucket: program.settings.defaultBucket ? defaultBucketOf(job.component, job.config) : null,
+    stagingDir: options.root,
+    signal,
   });
-  const state = await readOutputState(dataDir);
   const mapped = await applyOutputMapping({ plan, storage });
   done.output.push(...mapped.tables);
-  done.files.push(...mapped.files.map((f) => ({ id: f.id, name: f.name, role: "output" as const })));
+  const written = await db.file.findMany({ where: { id: { in: mapped.fileIds.map((id) => BigInt(id)) } }, select: { id: true, name: true }, orderBy: { id: "asc" } });
+  done.files.push(...written.map((f) => ({ id: f.id.toString(), name: f.name, role: "output" as const })));
   await storeState(db, job, unit.rowId, state);
-  await ctx.log(`Output mapping: ${mapped.tables.length} table(s) and ${mapped.files.length} file(s) written to Storage`);
+  await ctx.log(`Output mapping: ${mapped.tables.length} table(s) and ${mapped.fileIds.length} file(s) written to Storage`);
 }
 
 async function runStep(

@@ -45,6 +45,8 @@ export type RunProcessOptions = {
   outputPath: string;
   /** Applied to every line before it goes anywhere (removes decrypted secrets). */
   redact?: (text: string) => string;
+  /** Overrides JOBDECK_SANDBOX for this run (tests run both ways). */
+  sandbox?: "auto" | "bwrap" | "none";
 };
 
 export type ProcessEnd =

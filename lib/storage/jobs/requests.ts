@@ -5,7 +5,7 @@ import "server-only";
 import type { AuthContext } from "@/lib/auth/tokens";
 import type { Db } from "@/lib/db";
 import { ApiError, invalidInput } from "@/lib/errors";
-import type { CreateTableAsyncInput, DeleteRowsInput, ImportAsyncInput } from "@/lib/schemas/storage";
+import type { CreateTableAsyncInput, DeleteRowsInput, ExportFilters, ImportAsyncInput } from "@/lib/schemas/storage";
 import { findBucket } from "@/lib/storage/buckets";
 import { getFile } from "@/lib/storage/files/get-file";
 import { enqueueStorageJob } from "@/lib/storage/jobs/enqueue-storage-job";
@@ -61,6 +61,35 @@ export async function requestTableImport(options: Common & { tableId: string; in
 export async function requestTableOperation(options: Common & { tableId: string; operationName: "tableExport" | "tableDrop" | "tableSnapshotCreate" }) {
   const table = await findTable({ db: options.db, projectId: options.auth.projectId, tableId: options.tableId });
   return enqueueStorageJob({ ...options, tableId: table.tableId, operationParams: {} });
+}
+
+/**
+ * tableExport with Keboola's filters: `columns` (chosen and ordered), `whereColumn`/`whereValues`/
+ * `whereOperator`, `limit`. The columns must be the table's (422 naming the field).
+ */
+export async function requestTableExport(options: Common & { tableId: string; filters?: ExportFilters }) {
+  const { db, auth } = options;
+  const filters = options.filters ?? {};
+  const table = await findTable({ db, projectId: auth.projectId, tableId: options.tableId });
+  const unknown = (filters.columns ?? []).find((c) => !table.columns.includes(c));
+  if (unknown !== undefined) throw invalidInput(`columns: "${unknown}" is not a column of ${table.tableId}`, "columns");
+  const twice = (filters.columns ?? []).find((c, i, all) => all.indexOf(c) !== i);
+  if (twice !== undefined) throw invalidInput(`columns: "${twice}" is listed twice`, "columns");
+  if (filters.whereColumn !== undefined && !table.columns.includes(filters.whereColumn)) {
+    throw invalidInput(`whereColumn: "${filters.whereColumn}" is not a column of ${table.tableId}`, "whereColumn");
+  }
+  return enqueueStorageJob({
+    db,
+    auth,
+    runId: options.runId,
+    operationName: "tableExport",
+    tableId: table.tableId,
+    operationParams: {
+      ...(filters.columns && filters.columns.length > 0 && { columns: filters.columns }),
+      ...(filters.whereColumn !== undefined && { whereColumn: filters.whereColumn, whereValues: filters.whereValues ?? [], whereOperator: filters.whereOperator ?? "eq" }),
+      ...(filters.limit !== undefined && { limit: filters.limit }),
+    },
+  });
 }
 
 export async function requestRowsDelete(options: Common & { tableId: string; input: DeleteRowsInput }) {

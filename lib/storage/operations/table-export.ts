@@ -2,7 +2,9 @@ import "server-only";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
+import { z } from "zod";
 import { storeFile } from "@/lib/storage/files/store-file";
+import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { newStagingName } from "@/lib/storage/identifiers";
 import type { OperationContext, OperationOutcome } from "@/lib/storage/operations/context";
 import { loadTable } from "@/lib/storage/operations/load-data-file";
@@ -11,6 +13,15 @@ import { copyToStaging, dropDataTable, readStagingBatches } from "@/lib/storage/
 // 128 heap pages: about 1 MB of rows a batch, whatever their width.
 export const EXPORT_BATCH_BLOCKS = 128;
 
+// The filters requestTableExport checked and stored (absent: the whole table).
+const filtersSchema = z.object({
+  columns: z.array(z.string()).optional(),
+  whereColumn: z.string().optional(),
+  whereValues: z.array(z.string()).default([]),
+  whereOperator: z.enum(["eq", "ne"]).default("eq"),
+  limit: z.number().int().min(0).optional(),
+});
+
 /**
  * tableExport and tableSnapshotCreate: a consistent copy of the table, streamed as CSV (header
  * first) into a new File. A snapshot is kept until deleted; an export expires like an upload.
@@ -18,13 +29,24 @@ export const EXPORT_BATCH_BLOCKS = 128;
 export async function runTableExport(ctx: OperationContext, kind: "export" | "snapshot" = "export"): Promise<OperationOutcome> {
   const { db, job } = ctx;
   const table = await loadTable(db, job.projectId, job.tableId);
+  const filters = kind === "export" ? filtersSchema.parse(job.operationParams ?? {}) : filtersSchema.parse({});
+  // Checked again: the table may have been replaced by one with other columns since the request.
+  const missing = [...(filters.columns ?? []), ...(filters.whereColumn === undefined ? [] : [filters.whereColumn])].find((c) => !table.columns.includes(c));
+  if (missing !== undefined) throw new StorageJobError("columnNotFound", `Column "${missing}" is not a column of ${table.tableId}.`);
+  const columns = filters.columns ?? table.columns;
   const copy = newStagingName(job.id);
-  await copyToStaging(db, { source: table.sqlName, name: copy, columns: table.columns });
+  await copyToStaging(db, {
+    source: table.sqlName,
+    name: copy,
+    columns,
+    ...(filters.whereColumn !== undefined && { where: { column: filters.whereColumn, values: filters.whereValues, operator: filters.whereOperator } }),
+    ...(filters.limit !== undefined && { limit: filters.limit }),
+  });
   try {
     let rows = 0;
     async function* records() {
-      yield table.columns;
-      for await (const batch of readStagingBatches(db, { name: copy, width: table.columns.length, blocksPerBatch: EXPORT_BATCH_BLOCKS })) {
+      yield columns;
+      for await (const batch of readStagingBatches(db, { name: copy, width: columns.length, blocksPerBatch: EXPORT_BATCH_BLOCKS })) {
         rows += batch.length;
         yield* batch;
       }
@@ -51,7 +73,7 @@ export async function runTableExport(ctx: OperationContext, kind: "export" | "sn
     if (fed.status === "rejected") throw fed.reason;
     const file = stored.value;
     return {
-      results: { file: { id: file.id.toString() }, exportedRowsCount: rows, columns: table.columns },
+      results: { file: { id: file.id.toString() }, exportedRowsCount: rows, columns },
       outBytes: file.sizeBytes,
       message: `${kind === "snapshot" ? "Snapshot of" : "Exported"} ${table.tableId}: ${rows} rows to file ${file.id}`,
     };
