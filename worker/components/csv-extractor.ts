@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { env } from "@/lib/env";
-import { flag, text, textList } from "./config";
+import { flag, outputTableMappings, text, textList } from "./config";
 import { type ComponentDefinition, UserError } from "./types";
 
 /** Downloads a CSV over HTTP(S) into a Storage table. Relative URLs are this server's own. */
@@ -13,7 +13,11 @@ export const csvExtractor: ComponentDefinition = {
   async run({ configuration, signal, log, storage }) {
     const url = new URL(text(configuration, "url"), `${env.publicUrl}/`);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new UserError(`Only http and https URLs can be downloaded, not ${url.protocol}`);
-    const tableId = text(configuration, "table");
+    // `table` (+ `incremental`, `primaryKey`), or the first of Keboola's `storage.output.tables[]`.
+    const mapped = configuration.table === undefined ? outputTableMappings(configuration)[0] : undefined;
+    const tableId = mapped ? mapped.destination : text(configuration, "table");
+    const incremental = mapped?.incremental ?? flag(configuration, "incremental");
+    const primaryKey = mapped?.primaryKey ?? textList(configuration, "primaryKey", { optional: true });
     await log(`Downloading ${url.href}`);
     let response: Response;
     try {
@@ -25,7 +29,7 @@ export const csvExtractor: ComponentDefinition = {
     if (!response.ok || !response.body) throw new UserError(`Downloading ${url.href} answered HTTP ${response.status}.`);
     const file = await storage.saveFile(url.pathname.split("/").pop() || "download.csv", Readable.fromWeb(response.body as never), ["ex-http"]);
     await log(`Downloaded ${file.sizeBytes} bytes into file ${file.id}`);
-    const table = await storage.writeTable(tableId, file, { incremental: flag(configuration, "incremental"), primaryKey: textList(configuration, "primaryKey", { optional: true }) });
+    const table = await storage.writeTable(tableId, file, { incremental, primaryKey });
     if (table) await log(`Imported table ${table.id} (${table.bytes} bytes) into Storage`, "success");
     return { message: table ? `Imported ${table.id}` : `Debug run: ${url.href} kept as file ${file.id}`, output: table ? [table] : [] };
   },

@@ -1,4 +1,4 @@
-import { textList } from "./config";
+import { inputTableMappings, textList } from "./config";
 import type { TableRef } from "./storage-client";
 import type { ComponentDefinition } from "./types";
 
@@ -10,10 +10,14 @@ export const filesWriter: ComponentDefinition = {
   runtime: null,
   description: "Exports Storage tables to CSV files in File Uploads.",
   async run({ configuration, log, storage }) {
-    const tables = textList(configuration, "tables");
+    // `tables: ["in.c-b.t"]`, or Keboola's `storage.input.tables[]` (with its filters).
+    const tables =
+      configuration.tables === undefined && configuration.storage !== undefined
+        ? inputTableMappings(configuration, { defaultDestination: (source) => `${source}.csv` })
+        : textList(configuration, "tables").map((source) => ({ source, filters: undefined }));
     const read: TableRef[] = [];
-    for (const tableId of tables) {
-      const { table, file } = await storage.readTable(tableId);
+    for (const { source: tableId, filters } of tables) {
+      const { table, file } = await storage.readTable(tableId, filters);
       read.push(table);
       await log(`Wrote ${tableId} to file ${file.id} (${file.sizeBytes} bytes)`);
     }

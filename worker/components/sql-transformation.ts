@@ -28,7 +28,7 @@ export const sqlTransformation: ComponentDefinition = {
     try {
       const read: TableRef[] = [];
       for (const input of inputs) {
-        const { table, open } = await storage.readTable(input.source);
+        const { table, open } = await storage.readTable(input.source, input.filters);
         read.push(table);
         const columns = table.columns.map((c) => `${q(c.name)} text`).join(", ");
         await workspace.exec(`CREATE TABLE ${q(input.destination)} (${columns})`);
@@ -54,7 +54,7 @@ export const sqlTransformation: ComponentDefinition = {
           throw new UserError(`Output "${output.source}": ${error instanceof Error ? error.message : error}`);
         }
         const file = await storage.saveFile(`${output.source}.csv`, Readable.from(Buffer.from(await blob!.arrayBuffer())), ["sql-transformation"]);
-        const table = await storage.writeTable(output.destination, file);
+        const table = await storage.writeTable(output.destination, file, { incremental: output.incremental, primaryKey: output.primaryKey });
         if (table) {
           written.push(table);
           await log(`Imported table ${table.id} (${table.bytes} bytes) into Storage`);

@@ -9,10 +9,12 @@ import type { File, Job, StorageJob } from "@/lib/generated/prisma/client";
 import { ensureBucket } from "@/lib/storage/buckets";
 import { deleteFile } from "@/lib/storage/files/delete-file";
 import { openStoredFile } from "@/lib/storage/files/open-file";
-import { storeFile } from "@/lib/storage/files/store-file";
+import { contentTypeFor, storeFile } from "@/lib/storage/files/store-file";
+import { liveFilesWhere } from "@/lib/storage/files/get-file";
 import { isFinalStorageStatus } from "@/lib/storage/jobs/state";
-import { requestTableCreate, requestTableImport, requestTableOperation } from "@/lib/storage/jobs/requests";
+import { requestTableCreate, requestTableExport, requestTableImport } from "@/lib/storage/jobs/requests";
 import type { JobResult } from "@/lib/schemas/jobs";
+import type { ExportFilters } from "@/lib/schemas/storage";
 import { parseTableId } from "@/lib/storage/identifiers";
 import { UserError, sleep } from "./types";
 
@@ -52,9 +54,22 @@ export function storageClient(db: Db, job: Job, signal: AbortSignal) {
   return {
     debug,
     snapshots,
-    /** Stores bytes as a File of this job's run. */
-    async saveFile(name: string, source: Readable, tags: string[] = []): Promise<File> {
-      const file = await storeFile({ db, projectId: job.projectId, tokenId: job.tokenId, name, source, tags, runId: job.runId, contentType: "text/csv" });
+    /** The run this client's Storage jobs and Files belong to, and its parent's (null for a root job). */
+    runId: job.runId,
+    parentRunId: job.parentRunId,
+    /** Stores bytes as a File of this job's run (a CSV unless `contentType` says otherwise; "byName": from the name's extension). */
+    async saveFile(name: string, source: Readable, tags: string[] = [], options: { contentType?: string | "byName"; permanent?: boolean } = {}): Promise<File> {
+      const file = await storeFile({
+        db,
+        projectId: job.projectId,
+        tokenId: job.tokenId,
+        name,
+        source,
+        tags,
+        runId: job.runId,
+        contentType: options.contentType === "byName" ? contentTypeFor(name) : (options.contentType ?? "text/csv"),
+        ...(options.permanent && { expiresAt: null }),
+      });
       // A rerun (the worker of an earlier attempt died) replaces what earlier attempts saved under this name.
       if (job.attempt > 1 && job.startTime) {
         const earlier = await db.file.findMany({ where: { projectId: job.projectId, runId: job.runId, name, id: { not: file.id }, created: { lt: job.startTime } }, select: { id: true } });
@@ -94,11 +109,11 @@ export function storageClient(db: Db, job: Job, signal: AbortSignal) {
       return tableRef(tableId, Number(file.sizeBytes));
     },
 
-    /** Exports `tableId` to a File (a Storage job) and opens it. */
-    async readTable(tableId: string): Promise<{ table: TableRef; file: File; open(): Promise<Readable> }> {
+    /** Exports `tableId` to a File (a Storage job), with Keboola's filters if given, and opens it. */
+    async readTable(tableId: string, filters?: ExportFilters): Promise<{ table: TableRef; file: File; open(): Promise<Readable> }> {
       let queued;
       try {
-        queued = await requestTableOperation({ ...common, tableId, operationName: "tableExport" });
+        queued = await requestTableExport({ ...common, tableId, filters });
       } catch (error) {
         if (error instanceof ApiError) throw new UserError(`Cannot read ${tableId}: ${error.message}`);
         throw error;
@@ -112,6 +127,32 @@ export function storageClient(db: Db, job: Job, signal: AbortSignal) {
         file,
         open: async () => (await openStoredFile({ storagePath: file.storagePath })).stream,
       };
+    },
+
+    /** The table's facts for an input manifest (its rows, size, key, dates). */
+    async describeTable(tableId: string) {
+      return db.storageTable.findUniqueOrThrow({ where: { projectId_tableId: { projectId: job.projectId, tableId } } });
+    },
+
+    /** The project's live Files carrying every tag, newest first (`runIdPrefix`: only those of that run and the runs below it). */
+    async findFiles(options: { tags: string[]; limit: number; runIdPrefix?: string }): Promise<File[]> {
+      const run = options.runIdPrefix;
+      return db.file.findMany({
+        where: {
+          AND: [
+            liveFilesWhere(job.projectId, new Date()),
+            { tags: { hasEvery: options.tags } },
+            ...(run ? [{ OR: [{ runId: run }, { runId: { startsWith: `${run}.` } }] }] : []),
+          ],
+        },
+        orderBy: { id: "desc" },
+        take: options.limit,
+      });
+    },
+
+    /** A File's bytes. */
+    async openFile(file: File): Promise<Readable> {
+      return (await openStoredFile({ storagePath: file.storagePath })).stream;
     },
   };
 }
