@@ -7,6 +7,7 @@ import { ComponentIcon, ComponentLabel } from "@/components/component-label";
 import { EventLog } from "@/components/event-log";
 import { formatBytes, formatCredits, formatDateTime, formatDuration, formatUtc, localTimeZone, plural, processingSeconds } from "@/components/format";
 import { JobBreadcrumbs } from "@/components/job-breadcrumbs";
+import { JobProcessRuns, JobRunFiles } from "@/components/job-process-runs";
 import { configurationLabel, jobTypeLabel } from "@/components/job-labels";
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { JobTablesList } from "@/components/job-tables";
@@ -155,6 +156,7 @@ function JobDetailView({ job, refreshError }: { job: JobJson; refreshError: Erro
       </Card>
 
       <JobResult job={job} />
+      <JobProcessRuns job={job} />
 
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="min-w-0 space-y-6">
@@ -168,6 +170,7 @@ function JobDetailView({ job, refreshError }: { job: JobJson; refreshError: Erro
           <SideCard title="Imported into Storage" hint={`Tables the job wrote · ${formatBytes(job.metrics.storage.outputTablesBytesSum)}`}>
             <JobTablesList tables={job.result.output?.tables ?? []} emptyText="No tables." />
           </SideCard>
+          <JobRunFiles job={job} />
           <Parameters job={job} />
         </div>
       </div>

@@ -7,7 +7,10 @@ import { closeDb, db, type Db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { writeEvents, type EventType } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
+import { addComponent } from "@/lib/components/components";
+import { packFolder } from "@/lib/components/pack-folder";
 import { createJob } from "@/lib/jobs/create-job";
+import { encryptSecrets } from "@/lib/secrets/secrets";
 import { killJob } from "@/lib/jobs/kill-job";
 import { finishJob, type JobOutcome, startJob } from "@/lib/jobs/transitions";
 import type { CreateJobInput, JobResult } from "@/lib/schemas/jobs";
@@ -35,9 +38,46 @@ const CONFIGS: ConfigSeed[] = [
   { component: "keboola.ex-http", id: "103", name: "Exchange rates (retired)", disabled: true, body: { url: "/demo/rates.csv", table: "in.c-finance.rates" } },
   { component: "jobdeck.sql-transformation", id: "201", name: "Daily revenue", body: { input: ["in.c-shop.orders"], output: ["out.c-reports.daily_revenue"], sql: "CREATE TABLE daily_revenue AS SELECT order_date, round(sum(amount::numeric), 2)::text AS revenue, count(*)::text AS orders FROM orders GROUP BY order_date ORDER BY order_date" } },
   { component: "jobdeck.sql-transformation", id: "202", name: "Customer segments", body: { input: ["in.c-crm.customers", "in.c-shop.orders"], output: ["out.c-reports.segments"], sql: "CREATE TABLE segments AS SELECT c.id, c.country, CASE WHEN sum(o.amount::numeric) > 2000 THEN 'gold' WHEN sum(o.amount::numeric) > 800 THEN 'silver' ELSE 'standard' END AS segment FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.id, c.country" } },
-  { component: "keboola.python-transformation-v2", id: "301", name: "Churn model scoring", body: { input: ["out.c-reports.segments"], output: ["out.c-ml.churn_scores"], script: "scores = model.predict(segments)" } },
+  {
+    component: "keboola.python-transformation-v2",
+    id: "301",
+    name: "Churn model scoring",
+    body: {
+      storage: {
+        input: { tables: [{ source: "out.c-reports.segments", destination: "segments.csv" }] },
+        output: { tables: [{ source: "churn_scores.csv", destination: "out.c-ml.churn_scores", primary_key: ["customer_id"] }] },
+      },
+      parameters: {
+        blocks: [
+          { name: "Load", codes: [{ name: "Read segments", script: ["import csv", "segments = list(csv.DictReader(open('in/tables/segments.csv')))", "print(f'Scoring {len(segments)} customers')"] }] },
+          {
+            name: "Score",
+            codes: [{
+              name: "Rule-based model v3",
+              script: [
+                "RISK = {'standard': 0.62, 'silver': 0.31, 'gold': 0.12}",
+                "with open('out/tables/churn_scores.csv', 'w', newline='') as f:",
+                "    w = csv.writer(f)",
+                "    w.writerow(['customer_id', 'score', 'model_version'])",
+                "    for s in segments:",
+                "        w.writerow([s['id'], f\"{RISK.get(s['segment'], 0.5) + (int(s['id']) % 7) / 100:.2f}\", 'v3'])",
+                "high = sum(1 for s in segments if s['segment'] == 'standard')",
+                "print(f'{high} customers at high risk of churning')",
+              ],
+            }],
+          },
+        ],
+      },
+    },
+  },
+  {
+    component: "acme.ex-weather",
+    id: "701",
+    name: "Weather at our warehouses",
+    body: { parameters: { cities: ["Prague", "Berlin", "Lisbon"], table: "in.c-weather.readings", "#api_key": "demo-weather-key-7f3a9c" } },
+  },
   { component: "jobdeck.wr-files", id: "401", name: "Revenue report to files", body: { tables: ["out.c-reports.daily_revenue"] } },
-  { component: "keboola.orchestrator", id: "501", name: "Nightly pipeline", body: { phases: [{ name: "Extract", tasks: ["keboola.ex-http/101", "keboola.ex-http/102"] }, { name: "Transform", tasks: ["jobdeck.sql-transformation/201", "jobdeck.sql-transformation/202"] }, { name: "Load", tasks: ["jobdeck.wr-files/401"] }] } },
+  { component: "keboola.orchestrator", id: "501", name: "Nightly pipeline", body: { phases: [{ name: "Extract", tasks: ["keboola.ex-http/101", "keboola.ex-http/102", "acme.ex-weather/701"] }, { name: "Transform", tasks: ["jobdeck.sql-transformation/201", "jobdeck.sql-transformation/202"] }, { name: "Score", tasks: ["keboola.python-transformation-v2/301"] }, { name: "Load", tasks: ["jobdeck.wr-files/401"] }] } },
   { component: "jobdeck.generator", id: "601", name: "Load test: 10k rows", body: { rows: 10000, durationSeconds: 20, failureProbability: 0.1 } },
   { component: "jobdeck.generator", id: "602", name: "Event stream replay", body: { rows: 50000, durationSeconds: 45 } },
   { component: "jobdeck.generator", id: "603", name: "Sensor readings", body: { rows: 20000, durationSeconds: 25 } },
@@ -52,6 +92,7 @@ const TABLES: Record<string, string[]> = {
   "out.c-reports.daily_revenue": ["order_date", "revenue"],
   "out.c-reports.segments": ["id", "segment"],
   "out.c-ml.churn_scores": ["customer_id", "score", "model_version"],
+  "in.c-weather.readings": ["city", "hour", "temperature_c", "wind_kmh"],
 };
 
 function table(id: string, bytes: number) {
@@ -91,8 +132,11 @@ async function log(ctx: Ctx, job: Job, at: Date, lines: [EventType, string][]) {
 /** What a finished job of `config` read and wrote, as the worker will report it. */
 function outcomeOf(config: ConfigSeed | undefined, outcome: JobOutcome, rand: () => number, debug: boolean) {
   const body = config?.body ?? {};
-  const inputs = (body.input as string[] | undefined) ?? (body.tables as string[] | undefined) ?? [];
-  const outputs = (body.output as string[] | undefined) ?? (body.table ? [body.table as string] : []);
+  // Keboola's mappings (storage.input/output.tables) or the built-ins' own keys.
+  const storage = body.storage as { input?: { tables?: { source: string }[] }; output?: { tables?: { destination: string }[] } } | undefined;
+  const parameters = body.parameters as { table?: string } | undefined;
+  const inputs = storage?.input?.tables?.map((t) => t.source) ?? (body.input as string[] | undefined) ?? (body.tables as string[] | undefined) ?? [];
+  const outputs = storage?.output?.tables?.map((t) => t.destination) ?? (body.output as string[] | undefined) ?? (body.table ? [body.table as string] : parameters?.table ? [parameters.table] : []);
   const input = inputs.map((id) => table(id, Math.round(50_000 + rand() * 5_000_000)));
   // Debug runs write nothing to Storage.
   const output = outcome === "fail" || debug ? [] : outputs.map((id) => table(id, Math.round(20_000 + rand() * 2_000_000)));
@@ -236,6 +280,26 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
   const token = await createToken({ db, projectId: project.id, description: "demo@jobdeck.local", secret: options.demoToken });
   await createToken({ db, projectId: project.id, description: "Read-only viewer", permission: "read" });
   const scheduler = await createToken({ db, projectId: project.id, description: "Scheduler" });
+  // The demo's own component, added as a team adds theirs: a folder of code with a command.
+  await addComponent({
+    db,
+    auth: { projectId: project.id, tokenId: token.id },
+    input: {
+      id: "acme.ex-weather",
+      name: "ACME Weather",
+      type: "extractor",
+      description: "Hourly weather readings for a list of cities, incrementally since the last run (a Python program added to the demo project).",
+      configurationSchema: {
+        type: "object",
+        required: ["cities", "#api_key"],
+        properties: { cities: { type: "array", items: { type: "string" }, minItems: 1 }, table: { type: "string" }, "#api_key": { type: "string" } },
+      },
+      settings: { timeoutSeconds: 300, memoryMb: 256 },
+      command: ["python3", "main.py"],
+      tag: "1.0.0",
+    },
+    code: { bytes: await packFolder(path.join(import.meta.dirname, "demo-components", "acme-ex-weather")), fileName: "acme-ex-weather.tar.gz" },
+  });
   for (const c of CONFIGS) {
     await db.configuration.create({
       data: {
@@ -244,7 +308,7 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
         configId: c.id,
         name: c.name,
         isDisabled: c.disabled ?? false,
-        configuration: c.body as object,
+        configuration: encryptSecrets(c.body, { projectId: project.id }) as object,
         rows: { create: (c.rows ?? []).map(([rowId, name, body], i) => ({ rowId, name, configuration: body as object, sortOrder: i })) },
       },
     });
@@ -272,6 +336,8 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
   await runJob(me, { component: "jobdeck.generator", configData: { rows: 500, durationSeconds: 5 }, mode: "run", tag: "1.4.0" }, { at: new Date(now.getTime() - minutes(200)), seconds: 6, outcome: "succeed" });
   await runJob(me, { component: "keboola.python-transformation-v2", config: "301", mode: "run", backend: { size: "large" } }, { at: new Date(now.getTime() - minutes(180)), seconds: 1900, outcome: "succeed" });
   await runJob(me, { component: "keboola.python-transformation-v2", config: "301", mode: "run", backend: { size: "medium" } }, { at: new Date(now.getTime() - minutes(120)), seconds: 45, outcome: "warn" });
+  await runJob(ctx, { component: "acme.ex-weather", config: "701", mode: "run", tag: "1.0.0" }, { at: new Date(now.getTime() - minutes(150)), seconds: 4, outcome: "succeed" });
+  await runJob(ctx, { component: "acme.ex-weather", config: "701", mode: "run", tag: "1.0.0" }, { at: new Date(now.getTime() - minutes(60)), seconds: 3, outcome: "fail" });
 
   // Killed before it started (cancelled) and killed while running (terminated).
   const cancelled = await runJob(me, { component: "jobdeck.generator", config: "601", mode: "run" }, { at: new Date(now.getTime() - minutes(90)), seconds: 0, outcome: "created" });
@@ -287,6 +353,7 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
   await createJob({ db, auth: ctx, input: { component: "keboola.orchestrator", config: "502", mode: "run" }, now });
   await createJob({ db, auth: me, input: { component: "jobdeck.generator", config: "602", mode: "run" }, now });
   await createJob({ db, auth: me, input: { component: "jobdeck.generator", config: "602", mode: "run" }, now });
+  await createJob({ db, auth: me, input: { component: "acme.ex-weather", config: "701", mode: "run" }, now });
   return { created: true, projectId: project.id };
 }
 

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { create as createTar } from "tar";
+import { packFolder } from "@/lib/components/pack-folder";
 import { env } from "@/lib/env";
 
 const USAGE = `Usage:
@@ -85,12 +85,10 @@ async function call(method: string, urlPath: string, body?: FormData): Promise<u
   return json;
 }
 
-async function packFolder(folder: string): Promise<Blob> {
+async function packFolderBlob(folder: string): Promise<Blob> {
   const root = path.resolve(folder);
   if (!existsSync(root) || !statSync(root).isDirectory()) fail(`"${folder}" is not a folder.`);
-  // portable: no owner names or modes of this machine beyond the permission bits.
-  const bytes = await new Response(createTar({ gzip: true, cwd: root, portable: true }, ["."])).arrayBuffer();
-  return new Blob([bytes], { type: "application/gzip" });
+  return new Blob([new Uint8Array(await packFolder(root))], { type: "application/gzip" });
 }
 
 function numberOption(name: string, value: string | undefined): number | undefined {
@@ -126,7 +124,7 @@ async function add() {
   };
   form.set("settings", JSON.stringify(settings));
   form.set("command", JSON.stringify(command));
-  form.set("code", await packFolder(dir), "code.tar.gz");
+  form.set("code", await packFolderBlob(dir), "code.tar.gz");
   const component = (await call("POST", "/components", form)) as { id: string; versions: { tag: string; fileCount: number }[] };
   const version = component.versions[0];
   console.log(`Added ${component.id}${version ? ` (version ${version.tag}, ${version.fileCount} files)` : ""}.`);
@@ -137,7 +135,7 @@ async function version() {
   const form = new FormData();
   if (values.tag) form.set("tag", values.tag);
   if (command.length > 0) form.set("command", JSON.stringify(command));
-  form.set("code", await packFolder(dir), "code.tar.gz");
+  form.set("code", await packFolderBlob(dir), "code.tar.gz");
   const added = (await call("POST", `/components/${encodeURIComponent(values.id)}/versions`, form)) as { tag: string; fileCount: number; command: string[] };
   console.log(`Added version ${added.tag} of ${values.id} (${added.fileCount} files): ${added.command.join(" ")}`);
 }

@@ -2,10 +2,9 @@
 // tar.gz and added to a project through the registry, and a job run to its final status.
 import path from "node:path";
 import { Readable } from "node:stream";
-import { buffer } from "node:stream/consumers";
-import * as tar from "tar";
 import type { AuthContext } from "@/lib/auth/tokens";
 import { addComponent } from "@/lib/components/components";
+import { packFolder } from "@/lib/components/pack-folder";
 import { db } from "@/lib/db";
 import { createJob } from "@/lib/jobs/create-job";
 import { FINAL_STATUSES } from "@/lib/jobs/state";
@@ -16,10 +15,6 @@ import { waitFor } from "@/test/wait";
 import { storageClient } from "@/worker/components/storage-client";
 
 export const FIXTURES = path.join(import.meta.dirname, "fixtures", "components");
-
-export async function packFolder(dir: string): Promise<Buffer> {
-  return buffer(tar.create({ gzip: true, cwd: dir, portable: true }, ["."]) as unknown as NodeJS.ReadableStream);
-}
 
 /** Adds the fixture `name` as a new process component of the project; returns its id. */
 export async function addFixtureComponent(auth: AuthContext, name: string, command: string[], settings: ComponentSettings = {}) {

@@ -7,6 +7,7 @@ import { badRequest, invalidInput } from "@/lib/errors";
 import { writeEvents } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
 import { publishWork } from "@/lib/jobs/kill-signal";
+import { encryptSecrets } from "@/lib/secrets/secrets";
 import type { CreateJobInput, JOB_TYPES } from "@/lib/schemas/jobs";
 
 /**
@@ -95,7 +96,8 @@ export async function createJob(options: {
         type,
         component: input.component,
         config: input.config ?? null,
-        configData: (input.configData ?? undefined) as object | undefined,
+        // Its "#" values are stored encrypted, like a configuration's.
+        configData: (input.configData ? encryptSecrets(input.configData, { projectId: auth.projectId }) : undefined) as object | undefined,
         configRowIds: input.configRowIds ?? [],
         tag: input.tag ?? null,
         branchId,

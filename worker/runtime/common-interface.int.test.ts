@@ -253,6 +253,16 @@ describe("process components over the Common Interface", () => {
     }
   });
 
+  it("a #secret given as a job's configData is stored encrypted and shown as ***", async () => {
+    const secret = `inline-${unique("s")}`;
+    const job = await runToEnd(auth, { component: probe, configData: { parameters: { mode: "secret", "#password": secret } } });
+    expect(job.status).toBe("success");
+    expect(JSON.stringify(job.configData)).not.toContain(secret);
+    const view = await getJob({ db: db(), projectId: auth.projectId, id: job.id.toString(), origin: "http://localhost" });
+    expect(view.configData).toEqual({ parameters: { mode: "secret", "#password": "***" } });
+    expect(await messages(job)).toContain("the password is ***");
+  });
+
   it("debug mode: zips of the data folder before the component and before output mapping, and nothing written to Storage", async () => {
     const job = await runToEnd(auth, {
       component: probe,

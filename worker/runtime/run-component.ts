@@ -10,7 +10,7 @@ import { createToken } from "@/lib/auth/tokens";
 import type { Db } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Job } from "@/lib/generated/prisma/client";
-import type { JobResult, ProcessRun } from "@/lib/schemas/jobs";
+import type { ProcessRun } from "@/lib/schemas/jobs";
 import { decryptSecrets, redactor } from "@/lib/secrets/secrets";
 import { storeFile } from "@/lib/storage/files/store-file";
 import { createReadStream } from "node:fs";
@@ -34,8 +34,6 @@ export type Program = {
 
 export type ProgramResolver = (options: { db: Db; projectId: number; componentId: string; tag?: string | null }) => Promise<Program>;
 
-type Tables = NonNullable<NonNullable<JobResult["input"]>["tables"]>;
-type Files = NonNullable<JobResult["files"]>;
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
