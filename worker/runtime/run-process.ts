@@ -508,6 +508,8 @@ class Run {
     this.timers.push(setInterval(() => void this.watchDataFolder(), DATA_POLL_MS));
     this.timers.push(setTimeout(() => this.stop("timeout"), options.limits.timeoutSeconds * 1000));
     this.watchTree();
+    // Short runs end before the first poll: a few early looks give them a peak too.
+    for (const ms of [20, 60, 120]) this.timers.push(setTimeout(() => this.watchTree(), ms));
     this.finished = this.finish(exited, streamsEnded, onAbort);
   }
 

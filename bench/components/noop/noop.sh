@@ -1,0 +1,2 @@
+# Does nothing: measures what running a process component costs.
+exit 0
