@@ -15,7 +15,7 @@ import pg from "pg";
 import { createToken } from "@/lib/auth/tokens";
 import { addComponent } from "@/lib/components/components";
 import { packFolder } from "@/lib/components/pack-folder";
-import { type Db, type DbHandle, openDb, useDb } from "@/lib/db";
+import { type Db, type DbHandle, openDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { createJob } from "@/lib/jobs/create-job";
 import { killJob } from "@/lib/jobs/kill-job";
@@ -76,7 +76,6 @@ async function runOn(database: "pglite" | "postgresql"): Promise<{ overhead: Row
     cleanup = created.drop;
   }
   const db = handle.db;
-  useDb(handle);
   const stopStorage = new AbortController();
   const storageDone = startStorageWorker({ concurrency: 2, signal: stopStorage.signal, db });
   const worker = startWorker({ db, concurrency: 4, log: () => undefined });

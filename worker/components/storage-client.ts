@@ -30,10 +30,11 @@ export function storageClient(db: Db, job: Job, signal: AbortSignal) {
   const common = { db, auth, runId: job.runId };
 
   async function ended(queued: { id: bigint }): Promise<StorageJob> {
-    for (;;) {
+    // Small jobs end in milliseconds: look again soon at first, then every 25 ms (a primary-key read).
+    for (let wait = 5; ; wait = Math.min(wait * 2, 25)) {
       const sj = await db.storageJob.findUniqueOrThrow({ where: { id: queued.id } });
       if (isFinalStorageStatus(sj.status)) return sj;
-      await sleep(100, signal);
+      await sleep(wait, signal);
     }
   }
 

@@ -70,7 +70,7 @@ describe("process components over the Common Interface", () => {
   beforeAll(async () => {
     ({ auth } = await createTestProject());
     probe = await addFixtureComponent(auth, "python-probe", ["python3", "main.py"]);
-    nodeWriter = await addFixtureComponent(auth, "node-writer", ["node", "index.js"]);
+    nodeWriter = await addFixtureComponent(auth, "node-writer", ["node", "index.mjs"]);
     await seedTable(auth, "in.c-shop.orders", "id,customer,amount,country\n1,alice,10,cz\n2,bob,25,de\n3,carol,5,cz\n4,dave,7,cz\n", ["id"]);
   });
 
