@@ -7,15 +7,13 @@
 //   peak RSS of the process beside its RSS before the run (target: flat);
 // - terminate: a component that ignores SIGTERM, kill → terminated (target p95 ≤ grace + 500 ms).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import { createToken } from "@/lib/auth/tokens";
 import { addComponent } from "@/lib/components/components";
 import { packFolder } from "@/lib/components/pack-folder";
-import { type Db, type DbHandle, openDb } from "@/lib/db";
+import type { Db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { createJob } from "@/lib/jobs/create-job";
 import { killJob } from "@/lib/jobs/kill-job";
@@ -23,8 +21,8 @@ import { FINAL_STATUSES } from "@/lib/jobs/state";
 import type { CreateJobInput } from "@/lib/schemas/jobs";
 import { startStorageWorker } from "@/lib/storage/worker/start-storage-worker";
 import { registerComponents } from "@/prisma/seed";
-import { migrationSql } from "@/test/db";
-import { adminUrl, createDatabase, postgresAnswers } from "@/test/postgres";
+import { adminUrl, postgresAnswers } from "@/test/postgres";
+import { openBenchDb } from "./bench-db";
 import { storageClient } from "@/worker/components/storage-client";
 import { startWorker } from "@/worker/worker";
 import { Readable } from "node:stream";
@@ -56,25 +54,8 @@ async function finished(db: Db, id: bigint) {
 }
 
 async function runOn(database: "pglite" | "postgresql"): Promise<{ overhead: Row[]; output: Row[]; terminate: Row[] }> {
-  let handle: DbHandle;
-  let cleanup = async () => undefined as void;
   const workDir = path.join(out, `components-${database}-${Date.now()}`);
-  mkdirSync(workDir, { recursive: true });
-  if (database === "pglite") {
-    const dir = path.join(workDir, "pglite");
-    const pglite = new PGlite(dir);
-    for (const sql of migrationSql()) await pglite.exec(sql);
-    await pglite.close();
-    handle = openDb({ kind: "pglite", dir });
-  } else {
-    const created = await createDatabase(adminUrl(), "jobdeck_bench_");
-    const client = new pg.Client({ connectionString: created.url });
-    await client.connect();
-    for (const sql of migrationSql()) await client.query(sql);
-    await client.end();
-    handle = openDb({ kind: "postgresql", url: created.url, poolSize: 8 });
-    cleanup = created.drop;
-  }
+  const { handle, cleanup } = await openBenchDb(database, workDir, 8);
   const db = handle.db;
   const stopStorage = new AbortController();
   const storageDone = startStorageWorker({ concurrency: 2, signal: stopStorage.signal, db });

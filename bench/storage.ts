@@ -8,15 +8,12 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import { createToken } from "@/lib/auth/tokens";
-import { type DbHandle, openDb } from "@/lib/db";
 import { storeFile } from "@/lib/storage/files/store-file";
 import { requestTableCreate, requestTableOperation } from "@/lib/storage/jobs/requests";
 import { runNextStorageJob } from "@/lib/storage/worker/run-next-storage-job";
-import { migrationSql } from "@/test/db";
-import { adminUrl, createDatabase, postgresAnswers } from "@/test/postgres";
+import { adminUrl, postgresAnswers } from "@/test/postgres";
+import { openBenchDb } from "./bench-db";
 
 const { values: args } = parseArgs({
   options: { rows: { type: "string", default: "1000000" }, db: { type: "string", default: "both" }, json: { type: "boolean", default: false }, quick: { type: "boolean", default: false } },
@@ -59,27 +56,9 @@ async function measure<T>(work: () => Promise<T>): Promise<{ result: T; seconds:
 type Row = { database: string; operation: string; rows: number; mb: number; seconds: number; mbPerSecond: number; peakRssMb: number };
 
 async function runOn(database: "pglite" | "postgresql", csvFile: string): Promise<Row[]> {
-  let handle: DbHandle;
-  let cleanup: () => Promise<void>;
   const workDir = path.join(out, `${database}-${Date.now()}`);
   const filesDir = path.join(workDir, "files");
-  if (database === "pglite") {
-    const dir = path.join(workDir, "pglite");
-    mkdirSync(workDir, { recursive: true });
-    const pglite = new PGlite(dir);
-    for (const sql of migrationSql()) await pglite.exec(sql);
-    await pglite.close();
-    handle = openDb({ kind: "pglite", dir });
-    cleanup = async () => undefined;
-  } else {
-    const created = await createDatabase(adminUrl(), "jobdeck_bench_");
-    const client = new pg.Client({ connectionString: created.url });
-    await client.connect();
-    for (const sql of migrationSql()) await client.query(sql);
-    await client.end();
-    handle = openDb({ kind: "postgresql", url: created.url, poolSize: 4 });
-    cleanup = created.drop;
-  }
+  const { handle, cleanup } = await openBenchDb(database, workDir);
   const db = handle.db;
   try {
     const project = await db.project.create({ data: { name: "bench" } });
