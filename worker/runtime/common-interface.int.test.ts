@@ -253,6 +253,16 @@ describe("process components over the Common Interface", () => {
     }
   });
 
+  it("gives a token only to a component flagged for it: made for the run, revoked when it ends", async () => {
+    const withToken = await addFixtureComponent(auth, "python-probe", ["python3", "main.py"], { forwardToken: true });
+    const job = await runToEnd(auth, { component: withToken, configData: { parameters: { mode: "copy" } } });
+    expect(job.status).toBe("success");
+    expect((await messages(job)).some((m) => m.startsWith(`env: ${withToken} `) && m.endsWith(" token"))).toBe(true);
+    const tokens = await db().token.findMany({ where: { projectId: auth.projectId, description: `Job ${job.id} (${withToken})` } });
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]!.revokedAt).not.toBeNull();
+  });
+
   it("a #secret given as a job's configData is stored encrypted and shown as ***", async () => {
     const secret = `inline-${unique("s")}`;
     const job = await runToEnd(auth, { component: probe, configData: { parameters: { mode: "secret", "#password": secret } } });
