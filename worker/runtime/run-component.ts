@@ -181,20 +181,22 @@ async function runUnit(
   const limits = runLimits(program.settings, configuration);
   const tags = ["debug", `job-${job.id}`, `component-${job.component}`, ...(job.config ? [`config-${job.config}`] : []), ...(unit.rowId ? [`row-${unit.rowId}`] : [])];
 
+  const storedState = await loadState(db, job, unit.rowId);
   const prepared = await prepareDataFolder({
     dir: dataDir,
     configuration,
     imageParameters: isObject(configuration.image_parameters) ? configuration.image_parameters : {},
     authorization: isObject(configuration.authorization) ? configuration.authorization : null,
     action: typeof configuration.action === "string" ? configuration.action : "run",
-    state: await loadState(db, job, unit.rowId),
+    state: storedState,
     storage,
     signal,
   });
   done.input.push(...prepared.tables);
   // The component's config.json as the data folder step wrote it; processors get their own for their turn.
   const componentConfig = JSON.parse(await fs.readFile(path.join(dataDir, "config.json"), "utf8")) as Json;
-  await ctx.log(`Prepared the data folder${unit.rowId ? ` of row ${unit.rowId}` : ""}: ${prepared.tables.length} table(s) and ${prepared.fileIds.length} file(s) in`);
+  // Said with the first program's start: one event less per run.
+  let preparedNote: string | undefined = `data folder${unit.rowId ? ` of row ${unit.rowId}` : ""} with ${prepared.tables.length} table(s) and ${prepared.fileIds.length} file(s) in`;
 
   const steps = [
     ...before.map((p) => ({ role: "processor" as const, spec: p })),
@@ -214,7 +216,8 @@ async function runUnit(
       done.files.push({ id: file.id.toString(), name: file.name, role: "snapshot" });
     }
     const stepLimits = step.spec ? runLimits(stepProgram.settings, {}) : limits;
-    await runStep(ctx, { program: stepProgram, role: step.role, rowId: unit.rowId, dataDir, root: options.root, index, limits: stepLimits, redact, done, forwarded: options.forwarded });
+    await runStep(ctx, { program: stepProgram, role: step.role, rowId: unit.rowId, dataDir, root: options.root, index, limits: stepLimits, redact, done, forwarded: options.forwarded, note: preparedNote });
+    preparedNote = undefined;
   }
   await fs.writeFile(path.join(dataDir, "config.json"), JSON.stringify(componentConfig, null, 2));
 
@@ -236,7 +239,7 @@ async function runUnit(
   done.output.push(...mapped.tables);
   const written = await db.file.findMany({ where: { id: { in: mapped.fileIds.map((id) => BigInt(id)) } }, select: { id: true, name: true }, orderBy: { id: "asc" } });
   done.files.push(...written.map((f) => ({ id: f.id.toString(), name: f.name, role: "output" as const })));
-  await storeState(db, job, unit.rowId, state);
+  if (JSON.stringify(state) !== JSON.stringify(storedState)) await storeState(db, job, unit.rowId, state);
   await ctx.log(`Output mapping: ${mapped.tables.length} table(s) and ${mapped.fileIds.length} file(s) written to Storage`);
 }
 
@@ -253,13 +256,20 @@ async function runStep(
     redact: (text: string) => string;
     done: Required<Pick<RunResult, "processes" | "files" | "input" | "output">>;
     forwarded: { id: number; secret: string } | null;
+    note?: string;
   },
 ) {
   const { db, job, signal } = ctx;
   const { program, limits } = options;
   const label = options.role === "processor" ? `Processor ${program.componentId}` : `Component ${program.componentId}`;
-  const token = await db.token.findUnique({ where: { id: job.tokenId }, select: { description: true } });
-  const project = await db.project.findUnique({ where: { id: job.projectId }, select: { name: true } });
+  // Who and where, only for a component that gets a token (Keboola gives these with KBC_TOKEN).
+  const forwarded = options.forwarded && options.role === "component" ? options.forwarded : null;
+  const [token, project] = forwarded
+    ? await Promise.all([
+        db.token.findUnique({ where: { id: job.tokenId }, select: { description: true } }),
+        db.project.findUnique({ where: { id: job.projectId }, select: { name: true } }),
+      ])
+    : [null, null];
   const kbcEnv: Record<string, string> = {
     KBC_RUNID: job.runId,
     KBC_PROJECTID: String(job.projectId),
@@ -270,16 +280,16 @@ async function runStep(
     KBC_BRANCHID: job.branchId,
     KBC_PROJECT_FEATURE_GATES: "",
     KBC_STAGING_FILE_PROVIDER: "local",
-    ...(options.forwarded && options.role === "component" && {
-      KBC_TOKEN: options.forwarded.secret,
-      KBC_TOKENID: String(options.forwarded.id),
+    ...(forwarded && {
+      KBC_TOKEN: forwarded.secret,
+      KBC_TOKENID: String(forwarded.id),
       KBC_TOKENDESC: token?.description ?? "",
       KBC_URL: `${env.publicUrl}/api`,
       KBC_PROJECTNAME: project?.name ?? "",
     }),
   };
   await ctx.log(
-    `Running ${label.toLowerCase()}${program.version ? ` ${program.version}` : ""} (${program.command.join(" ")}): time limit ${limits.timeoutSeconds} s, memory ${limits.memoryMb} MiB, data folder ${limits.dataFolderMb} MiB, network ${limits.network ? "on" : "off"}`,
+    `Running ${label.toLowerCase()}${program.version ? ` ${program.version}` : ""} (${program.command.join(" ")}): time limit ${limits.timeoutSeconds} s, memory ${limits.memoryMb} MiB, data folder ${limits.dataFolderMb} MiB, network ${limits.network ? "on" : "off"}${options.note ? `; ${options.note}` : ""}`,
   );
   const outputPath = path.join(options.root, `output-${options.index}${options.rowId ? `-${options.rowId.replace(/[^A-Za-z0-9_-]/g, "_")}` : ""}.log`);
   const events = outputEvents({ db, job });
@@ -295,7 +305,8 @@ async function runStep(
     redact: options.redact,
   });
   // The complete output, whatever the caps let into the event log, as a downloadable File.
-  const log = await storeFile({
+  // A program that printed nothing leaves no output File.
+  const log = outcome.bytes === 0 ? null : await storeFile({
     db,
     projectId: job.projectId,
     tokenId: job.tokenId,
