@@ -34,8 +34,9 @@ function sourceHash(): string {
       else hash.update(full).update(String(statSync(full).mtimeMs)).update(String(statSync(full).size));
     }
   };
-  for (const dir of ["app", "components", "lib", "public"]) if (existsSync(path.join(root, dir))) walk(path.join(root, dir));
-  for (const file of ["package-lock.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "prisma/schema.prisma"]) {
+  // worker/ is in the build too: instrumentation.ts starts the in-process workers inside Next.js.
+  for (const dir of ["app", "components", "lib", "public", "worker"]) if (existsSync(path.join(root, dir))) walk(path.join(root, dir));
+  for (const file of ["package-lock.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "prisma/schema.prisma", "instrumentation.ts", "proxy.ts"]) {
     if (existsSync(path.join(root, file))) hash.update(readFileSync(path.join(root, file)));
   }
   return hash.digest("hex");
