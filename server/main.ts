@@ -7,6 +7,7 @@
 // poll goes to the route, which answers it with one query).
 //   PORT=3000 [DATABASE_URL=postgresql://…] node --import tsx server/main.ts
 import http from "node:http";
+import type { Duplex } from "node:stream";
 import path from "node:path";
 import zlib from "node:zlib";
 import next from "next";
@@ -156,6 +157,19 @@ const server = http.createServer((request, response) => {
     if (!response.headersSent) response.writeHead(500, { "Content-Type": "application/json" });
     response.end(JSON.stringify({ error: "Internal error; the details are in the server log.", code: "internalError", status: 500 }));
   });
+});
+// What Node cannot parse as HTTP (headers or a URL past its 16 KB limit, a broken request line) never
+// reaches a route: answer it here, as JSON like every API error, instead of Node's bodiless reply.
+server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+  if (error.code === "ECONNRESET" || !socket.writable) return void socket.destroy();
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify(
+    tooLarge
+      ? { error: "The request's headers or URL are too large (at most 16 KB together).", code: "headersTooLarge", status }
+      : { error: "The request could not be read as HTTP.", code: "badRequest", status },
+  );
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 });
 server.keepAliveTimeout = KEEP_ALIVE_MS;
 server.headersTimeout = KEEP_ALIVE_MS + 1_000;

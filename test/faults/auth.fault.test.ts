@@ -55,7 +55,10 @@ async function seedProject(label: string) {
   expect(await waitForStorageJob(token, id(table))).toMatchObject({ status: "success" });
   const config = await call("POST", "/api/v2/storage/components/jobdeck.noop/configs", { token, body: { name: `${label} config` } });
   const row = await call("POST", `/api/v2/storage/components/jobdeck.noop/configs/${id(config)}/rows`, { token, body: { name: "row" } });
+  const componentId = `auth-faults.${label.toLowerCase()}-${Date.now().toString(36)}`;
+  expect((await call("POST", "/api/components", { token, body: { id: componentId, name: `${label} component` } })).status).toBe(201);
   return {
+    componentId,
     project,
     token,
     readToken: read.secret,
@@ -100,6 +103,10 @@ function mutationRequests(p: Seeded): Record<string, { path: string; body?: unkn
       { path: "/api/operations", body: { operation: "export_local", table: p.tableId } },
       { path: "/api/operations", body: { operation: "delete_records_before", table: p.tableId, date: "2020-01-01", column: "id" } },
     ],
+    "POST /api/components": [{ path: "/api/components", body: { id: `auth-faults.by-reader-${Date.now().toString(36)}`, name: "by a reader" } }],
+    "PATCH /api/components/[id]": [{ path: `/api/components/${p.componentId}`, body: { description: "changed by a reader" } }],
+    "DELETE /api/components/[id]": [{ path: `/api/components/${p.componentId}` }],
+    "POST /api/components/[id]/versions": [{ path: `/api/components/${p.componentId}/versions`, raw: "--x--\r\n", headers: { "Content-Type": "multipart/form-data; boundary=x" } }],
     "POST /api/tokens": [{ path: "/api/tokens", body: { description: "made by a reader", canManageJobs: true } }],
     "DELETE /api/tokens/[id]": [{ path: `/api/tokens/${p.tokenId}` }],
     "POST /api/v2/storage/buckets": [{ path: "/api/v2/storage/buckets", body: { name: "more", stage: "in" } }],
@@ -122,7 +129,7 @@ function mutationRequests(p: Seeded): Record<string, { path: string; body?: unkn
 
 /** What a project holds, to show that refused requests changed nothing. */
 async function footprint(projectId: number) {
-  const [jobs, tokens, revoked, buckets, tables, files, configs, rows, events, storageJobs, jobStatuses, configNames] = await Promise.all([
+  const [jobs, tokens, revoked, buckets, tables, files, configs, rows, events, storageJobs, jobStatuses, configNames, components] = await Promise.all([
     db().job.count({ where: { projectId } }),
     db().token.count({ where: { projectId } }),
     db().token.count({ where: { projectId, revokedAt: { not: null } } }),
@@ -135,8 +142,9 @@ async function footprint(projectId: number) {
     db().storageJob.count({ where: { projectId } }),
     db().job.findMany({ where: { projectId }, select: { id: true, desiredStatus: true }, orderBy: { id: "asc" } }),
     db().configuration.findMany({ where: { projectId }, select: { name: true, version: true }, orderBy: { pk: "asc" } }),
+    db().component.findMany({ where: { projectId }, select: { id: true, description: true, updatedAt: true, _count: { select: { versions: true } } }, orderBy: { id: "asc" } }),
   ]);
-  return { jobs, tokens, revoked, buckets, tables, files, configs, rows, events, storageJobs, jobStatuses, configNames };
+  return { jobs, tokens, revoked, buckets, tables, files, configs, rows, events, storageJobs, jobStatuses, configNames, components };
 }
 
 async function signIn(token: string): Promise<string> {

@@ -134,6 +134,8 @@ type Fixtures = {
   config: string;
   row: string;
   victimTokenId: string;
+  componentId: string;
+  victimComponentId: string;
   session: string;
 };
 type RouteSpec = {
@@ -160,6 +162,9 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   "/api/search/jobs/counts": { query: { componentId: "jobdeck.noop", createdTimeFrom: "2020-01-01" } },
   "/api/session": { body: (f) => ({ POST: { token: f.token } }), open: true },
+  "/api/components": { body: () => ({ POST: { id: "hostile.made-by-fuzz", name: "Fuzzed", type: "extractor", description: "d", settings: { timeoutSeconds: 60 } } }) },
+  "/api/components/[id]": { params: (f) => ({ id: f.victimComponentId }), body: () => ({ PATCH: { name: "Renamed", description: "d", settings: { network: false } } }) },
+  "/api/components/[id]/versions": { params: (f) => ({ id: f.componentId }), body: () => ({ POST: { tag: "v9", command: ["python3", "main.py"] } }) },
   "/api/tokens": { body: () => ({ POST: { description: "hostile-input", canManageJobs: false } }) },
   "/api/tokens/[id]": { params: (f) => ({ id: f.victimTokenId }) },
   "/api/v2/storage/buckets": { body: () => ({ POST: { name: "hostile", stage: "in", description: "d" } }) },
@@ -508,9 +513,12 @@ async function makeFixtures(): Promise<Fixtures> {
   const storageJob = await api("GET", "/api/v2/storage/jobs?limit=1");
   const config = await api("POST", "/api/v2/storage/components/jobdeck.noop/configs", { body: { name: "Hostile fixture" } });
   const row = await api("POST", `/api/v2/storage/components/jobdeck.noop/configs/${config.json!.id}/rows`, { body: { name: "Row" } });
+  for (const id of ["hostile.fixture", "hostile.victim"]) expect((await api("POST", "/api/components", { body: { id, name: id } })).status).toBe(201);
   const session = await fetch(`${server.base}/api/session`, { method: "POST", headers: { "Content-Type": "application/json", Origin: server.base }, body: JSON.stringify({ token }) });
   expect(session.status).toBe(200);
   return {
+    componentId: "hostile.fixture",
+    victimComponentId: "hostile.victim",
     token,
     readToken: read.secret,
     revokedToken: revoked.secret,
@@ -567,10 +575,10 @@ describe("hostile input over HTTP", () => {
     const serverErrors = answers.filter((a) => "status" in a && a.status >= 500).length;
     const nonJson = problems.filter((p) => p.problem!.startsWith("non-JSON")).length;
 
-    // The data folder holds the files folder (generated names only), the demo token and nothing else.
+    // The data folder holds the files folder (generated names only), the demo token, the key of "#" values and nothing else.
     await waitFor(() => readdirSafe(path.join(server.dataDir, "files", ".tmp")).length === 0);
     const strayInData = [...listTree(server.dataDir)].filter(
-      (p) => !/^(demo-token|files|files\/\.tmp|files\/\d+|files\/\d+\/\d{4}-\d{2}|files\/\d+\/\d{4}-\d{2}\/[0-9a-f-]{36})$/.test(p),
+      (p) => !/^(demo-token|secret-key|files|files\/\.tmp|files\/\d+|files\/\d+\/\d{4}-\d{2}|files\/\d+\/\d{4}-\d{2}\/[0-9a-f-]{36})$/.test(p),
     );
     const newInRepo = [...listTree(ROOT, REPO_NOISE)].filter((p) => !repoBefore.has(p));
     const newInParent = [...listTree(server.parentDir, ["data"])].filter((p) => !parentBefore.has(p));
