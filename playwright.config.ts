@@ -85,6 +85,8 @@ export default defineConfig({
       JOBDECK_DEMO_ACTIVITY: "0",
       // Room for the seeded jobs and the tests' own at once.
       JOBDECK_IN_PROCESS_WORKERS: "8",
+      // The notification specs' webhook receiver listens on this machine.
+      JOBDECK_WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
       DATABASE_URL: "",
     },
   },

@@ -23,6 +23,8 @@ import { authenticateCaller } from "@/lib/auth/caller";
 import { searchJobsVersion, versionQuery } from "@/lib/jobs/job-version";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { encodeCursor, searchJobs } from "@/lib/jobs/search-jobs";
+import { searchGroupedJobsQuery } from "@/lib/jobs/search-grouped-jobs";
+import { searchGroupedJobsSchema } from "@/lib/schemas/grouped-jobs";
 import { searchJobsSchema } from "@/lib/schemas/jobs";
 import { machine, options, percentile, table } from "./lib";
 import { BENCH_TOKEN, startSeededServer } from "./seed-jobs";
@@ -91,6 +93,23 @@ try {
   const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
   console.log(`\nSearch at ${jobs.toLocaleString("en")} jobs (${(jobs * 2 + 100_000).toLocaleString("en")} events), seeded in ${seeded.seedSeconds.toFixed(1)} s — ${machine("PostgreSQL 127.0.0.1")}, load ${load}`);
   table("ms; target: api p95 ≤ 25 ms and ≤ 2× the full SQL (api ÷ full, p95)", rows);
+
+  // GET /search/grouped-jobs as the Components page (latest job of every configuration) and a
+  // configuration's run history (its last 30) ask for it, beside the page's SQL replayed with pg.
+  const grouped: [string, string][] = [
+    ["latest per configuration", "jobsPerGroup=1&limit=500"],
+    ["one configuration's last 30", "componentId=jobdeck.generator&configId=103&jobsPerGroup=30&limit=1"],
+  ];
+  const groupedRows = [];
+  for (const [name, query] of grouped) {
+    const sql = searchGroupedJobsQuery(projectId, searchGroupedJobsSchema.parse(queryObject(new URLSearchParams(query))));
+    const [api = [], full = []] = await sampleInTurns([
+      { before: touchConfiguration, work: () => get(`/api/search/grouped-jobs?${query}`) },
+      { work: () => client.query({ text: sql.text, values: sql.values as unknown[] }) },
+    ]);
+    groupedRows.push({ view: name, "api p50": percentile(api, 50), "api p95": percentile(api, 95), "page SQL p50": percentile(full, 50), "page SQL p95": percentile(full, 95) });
+  }
+  table(`GET /search/grouped-jobs at ${jobs.toLocaleString("en")} jobs, ms`, groupedRows);
 
   const [first = []] = await sampleInTurns([{ before: touchConfiguration, work: () => get(`/api/v2/storage/events?runId=${busyRun}&limit=100`) }]);
   const page = await (await fetch(`${base}/api/v2/storage/events?runId=${busyRun}&limit=100`, { headers })).json();

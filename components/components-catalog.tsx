@@ -1,12 +1,25 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useId, useState } from "react";
 import { ComponentIcon } from "@/components/component-label";
 import { formatCommand } from "@/components/job-process-runs";
 import { formatBytes, formatDateTime, formatUtc, plural } from "@/components/format";
-import { Card, EmptyState, ErrorState, Skeleton } from "@/components/ui";
+import { JobStatusBadge } from "@/components/job-status-badge";
+import { Button, Card, EmptyState, ErrorState, Skeleton, Spinner } from "@/components/ui";
 import type { ProcessComponentJson } from "@/lib/schemas/components";
-import { componentCatalogQueryOptions } from "@/lib/queries/components";
+import { configurationSchema, type ConfigurationJson } from "@/lib/schemas/configurations";
+import type { JobJson } from "@/lib/schemas/jobs";
+import { apiFetch } from "@/lib/queries/api-fetch";
+import { componentCatalogQueryOptions, componentKeys, componentsQueryOptions } from "@/lib/queries/components";
+import { configurationHref, groupedJobsQueryOptions } from "@/lib/queries/configurations";
+import { sessionQueryOptions } from "@/lib/queries/session";
+
+/** What the catalog shows beside each component: its configurations and their last runs. */
+type Extras = { configurations: Map<string, ConfigurationJson[]>; lastRuns: Map<string, JobJson>; canManage: boolean };
+const runKey = (componentId: string, configId: string) => `${componentId}\u0000${configId}`;
 
 // Headings for the component types, in the order Keboola lists them.
 const TYPE_ORDER = ["extractor", "transformation", "writer", "application", "orchestrator", "other"];
@@ -31,6 +44,14 @@ function groupByType(components: readonly ProcessComponentJson[]): [string, Proc
 /** The Components page: what the project can run, built in or added as a process component. */
 export function ComponentsCatalog() {
   const query = useQuery(componentCatalogQueryOptions());
+  const withConfigs = useQuery(componentsQueryOptions());
+  const grouped = useQuery(groupedJobsQueryOptions({ jobsPerGroup: 1, limit: 500 }));
+  const session = useQuery(sessionQueryOptions());
+  const extras: Extras = {
+    configurations: new Map((withConfigs.data ?? []).map((c) => [c.id, c.configurations ?? []])),
+    lastRuns: new Map((grouped.data ?? []).flatMap((g) => (g.jobs[0] && g.group.configId ? [[runKey(g.group.componentId, g.group.configId), g.jobs[0]] as const] : []))),
+    canManage: session.data?.token.canManageJobs === true,
+  };
   return (
     <div className="space-y-6">
       <div className="space-y-1">
@@ -46,7 +67,7 @@ export function ComponentsCatalog() {
             <EmptyState title="No components" />
           </Card>
         ) : (
-          groupByType(query.data).map(([type, list]) => <TypeGroup key={type} type={type} components={list} />)
+          groupByType(query.data).map(([type, list]) => <TypeGroup key={type} type={type} components={list} extras={extras} />)
         )
       ) : query.isError ? (
         <ErrorState title="Could not load the components" error={query.error} onRetry={() => void query.refetch()} />
@@ -64,7 +85,7 @@ export function ComponentsCatalog() {
   );
 }
 
-function TypeGroup({ type, components }: { type: string; components: readonly ProcessComponentJson[] }) {
+function TypeGroup({ type, components, extras }: { type: string; components: readonly ProcessComponentJson[]; extras: Extras }) {
   const headingId = `components-${type}`;
   return (
     <section aria-labelledby={headingId} className="space-y-3">
@@ -73,14 +94,14 @@ function TypeGroup({ type, components }: { type: string; components: readonly Pr
       </h2>
       <ul className="grid gap-3 lg:grid-cols-2">
         {components.map((c) => (
-          <ComponentItem key={c.id} component={c} />
+          <ComponentItem key={c.id} component={c} extras={extras} />
         ))}
       </ul>
     </section>
   );
 }
 
-function ComponentItem({ component }: { component: ProcessComponentJson }) {
+function ComponentItem({ component, extras }: { component: ProcessComponentJson; extras: Extras }) {
   const added = component.kind === "process";
   return (
     <li data-component-id={component.id} className="min-w-0">
@@ -102,6 +123,7 @@ function ComponentItem({ component }: { component: ProcessComponentJson }) {
             {component.description && <p className="mt-2 line-clamp-4 whitespace-pre-line text-sm text-zinc-700 dark:text-zinc-300">{component.description}</p>}
           </div>
         </div>
+        <Configurations component={component} extras={extras} />
         {added && <Versions component={component} />}
       </Card>
     </li>
@@ -141,5 +163,106 @@ function Versions({ component }: { component: ProcessComponentJson }) {
         ))}
       </ul>
     </details>
+  );
+}
+
+function Configurations({ component, extras }: { component: ProcessComponentJson; extras: Extras }) {
+  const configurations = extras.configurations.get(component.id) ?? [];
+  const [creating, setCreating] = useState(false);
+  return (
+    <div className="mt-3 space-y-2 sm:ml-9">
+      {configurations.length > 0 && (
+        <ul aria-label={`Configurations of ${component.name}`} className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
+          {configurations.map((c) => {
+            const last = extras.lastRuns.get(runKey(component.id, c.id));
+            return (
+              <li key={c.id} data-config-id={c.id} className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 px-3 py-2 text-sm">
+                <span className="min-w-0">
+                  <Link href={configurationHref(component.id, c.id)} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                    {c.name}
+                  </Link>{" "}
+                  {c.isDisabled && <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">disabled</span>}
+                  {c.rows.length > 0 && <span className="text-xs text-zinc-500"> · {plural(c.rows.length, "row")}</span>}
+                </span>
+                {last ? (
+                  <Link href={`/jobs/${last.id}`} className="flex items-center gap-2 text-xs text-zinc-500 hover:underline dark:text-zinc-400" title={`Last run: job ${last.id}`}>
+                    <JobStatusBadge status={last.status} />
+                    <time dateTime={last.createdTime} title={formatUtc(last.createdTime)}>
+                      {formatDateTime(last.createdTime)}
+                    </time>
+                  </Link>
+                ) : (
+                  <span className="text-xs text-zinc-500 dark:text-zinc-400">never run</span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {extras.canManage &&
+        (creating ? (
+          <NewConfigurationForm component={component} onCancel={() => setCreating(false)} />
+        ) : (
+          <Button size="sm" onClick={() => setCreating(true)} aria-label={`New configuration of ${component.name}`}>
+            + New configuration
+          </Button>
+        ))}
+    </div>
+  );
+}
+
+function NewConfigurationForm({ component, onCancel }: { component: ProcessComponentJson; onCancel: () => void }) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const id = useId();
+  const create = useMutation({
+    mutationFn: async () =>
+      (
+        await apiFetch(`/api/v2/storage/components/${encodeURIComponent(component.id)}/configs`, {
+          method: "POST",
+          schema: configurationSchema,
+          body: { name: name.trim(), description, ...(component.configurationSchema ? {} : { configuration: { parameters: {} } }) },
+        })
+      ).data,
+    onSuccess: (created) => {
+      void queryClient.invalidateQueries({ queryKey: componentKeys.all });
+      router.push(configurationHref(created.componentId, created.id));
+    },
+  });
+  const input = "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm font-normal dark:border-zinc-700 dark:bg-zinc-950";
+  return (
+    <form
+      aria-label={`New configuration of ${component.name}`}
+      className="space-y-2 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create.mutate();
+      }}
+    >
+      <label htmlFor={`${id}-name`} className="block text-sm font-medium">
+        Name
+        <input id={`${id}-name`} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} className={input} />
+      </label>
+      <label htmlFor={`${id}-description`} className="block text-sm font-medium">
+        Description
+        <input id={`${id}-description`} maxLength={10_000} value={description} onChange={(e) => setDescription(e.target.value)} className={input} />
+      </label>
+      {create.isError && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+          {create.error.message}
+        </p>
+      )}
+      <div className="flex gap-2">
+        <Button type="submit" size="sm" variant="primary" disabled={create.isPending || !name.trim()}>
+          {create.isPending && <Spinner />}
+          Create configuration
+        </Button>
+        <Button size="sm" onClick={onCancel}>
+          Cancel
+        </Button>
+      </div>
+    </form>
   );
 }

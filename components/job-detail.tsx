@@ -14,10 +14,14 @@ import { JobTablesList } from "@/components/job-tables";
 import { JobTimeline } from "@/components/job-timeline";
 import { JobRows, JobRowsSkeleton, JobsTable } from "@/components/jobs-table";
 import { JsonBlock } from "@/components/json-block";
+import { ScheduleJobLink } from "@/components/schedule-job-link";
 import { TerminateJobButton } from "@/components/terminate-job-button";
 import { Button, Card, ErrorState, Field, Skeleton, Spinner } from "@/components/ui";
 import { useNow } from "@/components/use-now";
 import { QueuedNote, WaitingPanel } from "@/components/waiting-panel";
+import { RunAgain } from "@/components/run-again";
+import { RunHistory, UsualDurationNote } from "@/components/run-history";
+import { configurationHref } from "@/lib/queries/configurations";
 import { isKillable } from "@/lib/jobs/state";
 import type { JobJson } from "@/lib/schemas/jobs";
 import { isApiRequestError } from "@/lib/queries/api-fetch";
@@ -74,7 +78,10 @@ function JobDetailView({ job, refreshError }: { job: JobJson; refreshError: Erro
               {job.parentRunId && <ParentLink parentRunId={job.parentRunId} />}
             </div>
           </div>
-          {canTerminate && <TerminateJobButton job={job} pending={kill.isPending} onConfirm={() => kill.mutate()} />}
+          <div className="flex flex-wrap items-start gap-2">
+            {canTerminate && <TerminateJobButton job={job} pending={kill.isPending} onConfirm={() => kill.mutate()} />}
+            {session.data?.token.canManageJobs === true && job.isFinished && <RunAgain job={job} />}
+          </div>
         </div>
         {kill.isError && (
           <p role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-200">
@@ -100,15 +107,25 @@ function JobDetailView({ job, refreshError }: { job: JobJson; refreshError: Erro
         <h2 className="sr-only">Summary</h2>
         <dl className="grid grid-cols-2 gap-x-4 gap-y-5 lg:grid-cols-4">
           <Field label="Configuration" className="max-sm:col-span-2">
-            <span className={`block font-medium ${config.inline ? "italic" : ""}`}>{config.text}</span>
+            {job.config && job.type !== "phaseContainer" ? (
+              <Link href={configurationHref(job.component, job.config)} className="block font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                {config.text}
+              </Link>
+            ) : (
+              <span className={`block font-medium ${config.inline ? "italic" : ""}`}>{config.text}</span>
+            )}
             <span className="mt-1 block">
               <ComponentLabel componentId={job.component} showId />
             </span>
           </Field>
-          <Field label="Created by">{job.token.description}</Field>
+          <Field label="Created by">
+            {job.token.description}
+            <ScheduleJobLink tokenId={job.token.id} />
+          </Field>
           <Field label="Duration">
             <span className="tabular-nums">{formatDuration(seconds)}</span>
             {job.status === "processing" && <span className="text-zinc-500 dark:text-zinc-400"> so far</span>}
+            <UsualDurationNote job={job} />
             {job.childrenCount > 0 && (
               <span className="block text-xs text-zinc-500 dark:text-zinc-400">
                 {formatDuration(job.subtree.durationSeconds)} of processing in all {plural(job.subtree.jobs, "job")}
@@ -155,6 +172,7 @@ function JobDetailView({ job, refreshError }: { job: JobJson; refreshError: Erro
         <p className="mt-4 text-xs text-zinc-500 dark:text-zinc-400">Times are in your time zone ({localTimeZone()}); hover one for UTC.</p>
       </Card>
 
+      {job.config && job.type !== "phaseContainer" && <RunHistory componentId={job.component} configId={job.config} currentJobId={job.id} />}
       <JobResult job={job} />
       <JobProcessRuns job={job} />
 

@@ -7,6 +7,7 @@ import { createContext, Fragment, type KeyboardEvent, type MouseEvent, type Reac
 import { ComponentLabel } from "@/components/component-label";
 import { formatCredits, formatDateTime, formatDuration, formatRelative, formatUtc, plural, processingSeconds } from "@/components/format";
 import { configurationLabel } from "@/components/job-labels";
+import { configurationHref } from "@/lib/queries/configurations";
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { Button, Skeleton, Spinner } from "@/components/ui";
 import { useHydrated, useNow } from "@/components/use-now";
@@ -217,6 +218,14 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
           <span className="block font-mono text-xs text-zinc-600 dark:text-zinc-400">
             #{job.id}
             {isParent && <span className="font-sans"> · {plural(job.childrenCount, "child", "children")}</span>}
+            {job.config && job.type !== "phaseContainer" && (
+              <>
+                {" · "}
+                <Link href={configurationHref(job.component, job.config)} prefetch={false} className="font-sans hover:text-indigo-700 hover:underline dark:hover:text-indigo-300">
+                  configuration
+                </Link>
+              </>
+            )}
           </span>
         </td>
         <td role="cell" data-label="By " className={`${cellClass} ${labelled} max-w-48 truncate text-zinc-700 dark:text-zinc-300 max-md:order-5 max-md:col-span-2 max-md:text-xs`}>

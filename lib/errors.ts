@@ -26,3 +26,14 @@ export const unauthorized = (message = "A valid X-StorageApi-Token header is req
 export const forbidden = (message: string) => new ApiError(403, "forbidden", message);
 export const notFound = (what: string) => new ApiError(404, "notFound", `${what} was not found.`);
 export const invalidInput = (message: string, field?: string) => new ApiError(422, "invalidInput", message, field);
+
+/** A 429: the answer carries `Retry-After` (lib/api/handler.ts errorResponse). */
+export class TooManyRequestsError extends ApiError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, code, message);
+  }
+}

@@ -8,7 +8,7 @@ describe("OpenAPI document", () => {
   it("is OpenAPI 3.1 with every route of the API", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/jobs", "/jobs/{id}", "/jobs/{id}/kill", "/search/jobs", "/v2/storage/events", "/tokens"]),
+      expect.arrayContaining(["/jobs", "/jobs/{id}", "/jobs/{id}/kill", "/search/jobs", "/v2/storage/events", "/tokens", "/schedules", "/schedules/{id}"]),
     );
   });
 

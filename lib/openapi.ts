@@ -1,14 +1,17 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests and shape
 // responses, so the document cannot drift from the code.
 import { z } from "zod";
-import { componentSchema, configurationRowSchema, configurationSchema, createConfigurationSchema, createRowSchema, updateConfigurationSchema, updateRowSchema } from "@/lib/schemas/configurations";
+import { componentSchema, configurationRowSchema, configurationSchema, configurationVersionSchema, configurationVersionSummarySchema, copyConfigurationSchema, createConfigurationSchema, createRowSchema, listVersionsQuerySchema, sortRowsSchema, updateConfigurationSchema, updateRowSchema, versionActionSchema } from "@/lib/schemas/configurations";
+import { jobGroupSchema, searchGroupedJobsSchema } from "@/lib/schemas/grouped-jobs";
 import { componentVersionSchema, createComponentSchema, processComponentSchema, updateComponentSchema } from "@/lib/schemas/components";
 import { createEventSchema, eventSchema, listEventsSchema } from "@/lib/schemas/events";
 import { countJobsSchema, jobCountsSchema } from "@/lib/schemas/job-counts";
-import { createJobSchema, jobSchema, searchJobsSchema } from "@/lib/schemas/jobs";
+import { createJobSchema, jobSchema, runAgainSchema, searchJobsSchema } from "@/lib/schemas/jobs";
 import { harperJobSchema, operationSchema, startedJobSchema } from "@/lib/schemas/operations";
-import { bucketSchema, createBucketSchema, createTableAsyncSchema, deleteRowsSchema, fileSchema, importAsyncSchema, listFilesSchema, listStorageJobsSchema, listTablesSchema, previewJsonSchema, previewSchema, storageJobSchema, tableSchema, uploadFileQuerySchema } from "@/lib/schemas/storage";
+import { bucketSchema, createBucketSchema, createTableAsyncSchema, deleteBucketSchema, deleteRowsSchema, fileDetailQuerySchema, fileSchema, importAsyncSchema, listFilesSchema, listStorageJobsSchema, listTablesSchema, prepareFileSchema, preparedFileSchema, previewJsonSchema, previewQuerySchema, storageJobSchema, tableSchema, uploadFileQuerySchema } from "@/lib/schemas/storage";
+import { activateScheduleSchema, listSchedulesQuerySchema, scheduleSchema, schedulerConfigurationSchema, updateScheduleSchema } from "@/lib/schemas/schedules";
 import { createTokenSchema, tokenSchema } from "@/lib/schemas/tokens";
+import { createSubscriptionSchema, deliverySchema, subscriptionSchema } from "@/lib/schemas/notifications";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -31,15 +34,23 @@ const components: Record<string, z.ZodType> = {
   Event: eventSchema,
   Configuration: configurationSchema,
   ConfigurationRow: configurationRowSchema,
+  ConfigurationVersion: configurationVersionSchema,
+  ConfigurationVersionSummary: configurationVersionSummarySchema,
+  JobGroup: jobGroupSchema,
   Component: componentSchema,
   Token: tokenSchema,
   Bucket: bucketSchema,
   Table: tableSchema,
   File: fileSchema,
+  PreparedFile: preparedFileSchema,
   StorageJob: storageJobSchema,
   HarperJob: harperJobSchema,
   ProcessComponent: processComponentSchema,
   ComponentVersion: componentVersionSchema,
+  Subscription: subscriptionSchema,
+  Delivery: deliverySchema,
+  Schedule: scheduleSchema,
+  SchedulerConfiguration: schedulerConfigurationSchema,
   Error: errorSchema,
 };
 
@@ -94,10 +105,14 @@ export function openApiDocument(serverUrl: string) {
         post: {
           operationId: "createJob",
           summary: "Create a job",
-          description: "Header `X-KBC-RunId: <runId>` makes the new job a child of that job.",
-          parameters: [{ name: "X-KBC-RunId", in: "header", required: false, schema: { type: "string" } }],
+          description:
+            "Header `X-KBC-RunId: <runId>` makes the new job a child of that job. Header `Idempotency-Key` (1–255 visible ASCII characters): the same key and body within 24 hours answer the job the first request made (200, `Idempotent-Replayed: true`) instead of a new one; the same key with another body is a 422 `idempotencyKeyReused`. Keys are per project; concurrent retries make one job.",
+          parameters: [
+            { name: "X-KBC-RunId", in: "header", required: false, schema: { type: "string" } },
+            idempotencyKeyHeader,
+          ],
           requestBody: body(createJobSchema),
-          responses: { ...ok("The created job", ref("Job"), "201"), ...errors(400, 401, 403, 413, 422) },
+          responses: { ...ok("The created job", ref("Job"), "201"), ...ok("The job an earlier request with this Idempotency-Key made", ref("Job")), ...errors(400, 401, 403, 413, 422) },
         },
       },
       "/jobs/{id}": {
@@ -114,6 +129,26 @@ export function openApiDocument(serverUrl: string) {
           summary: "Terminate a job and its descendants",
           parameters: [pathParam("id")],
           responses: { ...ok("The updated job", ref("Job")), ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/jobs/{id}/run-again": {
+        post: {
+          operationId: "runJobAgain",
+          summary: "A new job with what this one ran",
+          description:
+            "Ours. Same component, configuration, rows, configData (encrypted values reused), mode, tag, backend and parallelism; the configuration as it is now. With `{\"scope\": \"orchestrationFromHere\"}` on a task of an orchestration: the orchestration again from the task's phase (that phase's tasks and every later phase, as they ran), the earlier phases left out; 400 `notInOrchestration` for any other job.",
+          parameters: [pathParam("id")],
+          requestBody: { required: false, content: { "application/json": { schema: toSchema(runAgainSchema, "input") } } },
+          responses: { ...ok("The created job", ref("Job"), "201"), ...errors(400, 401, 403, 404, 422) },
+        },
+      },
+      "/search/grouped-jobs": {
+        get: {
+          operationId: "searchGroupedJobs",
+          summary: "The latest jobs of each configuration",
+          description: "Keboola's grouped search: groups by `groupBy` (componentId, configId), `jobsPerGroup` newest jobs each, groups by their newest job first. The job filters of /search/jobs apply.",
+          parameters: [...queryParameters(searchGroupedJobsSchema), ifNoneMatch],
+          responses: { ...ok("Groups", { type: "array", items: ref("JobGroup") }), ...notModified, ...errors(401, 422) },
         },
       },
       "/search/jobs": {
@@ -184,10 +219,56 @@ export function openApiDocument(serverUrl: string) {
         },
         put: {
           operationId: "updateConfiguration",
-          description: "Change name, description, body, or disable it (`isDisabled: true`).",
           parameters: [pathParam("component"), pathParam("config")],
+          description: "Change name, description, body, or disable it (`isDisabled: true`). Each save is a new version. With `version` (the version read), a save over a newer one is refused with 409 `versionConflict`.",
           requestBody: body(updateConfigurationSchema),
-          responses: { ...ok("The configuration", ref("Configuration")), ...errors(400, 401, 403, 404, 422) },
+          responses: { ...ok("The configuration", ref("Configuration")), ...errors(400, 401, 403, 404, 409, 422) },
+        },
+        delete: {
+          operationId: "deleteConfiguration",
+          parameters: [pathParam("component"), pathParam("config")],
+          responses: { "204": { description: "Deleted, with its rows and versions" }, ...errors(401, 403, 404) },
+        },
+      },
+      [`${configPath}/{config}/versions`]: {
+        get: {
+          operationId: "listConfigurationVersions",
+          summary: "Versions, newest first",
+          parameters: [pathParam("component"), pathParam("config"), ...queryParameters(listVersionsQuerySchema)],
+          responses: { ...ok("Versions", { type: "array", items: ref("ConfigurationVersionSummary") }), ...errors(401, 404, 422) },
+        },
+      },
+      [`${configPath}/{config}/versions/{version}`]: {
+        get: {
+          operationId: "getConfigurationVersion",
+          parameters: [pathParam("component"), pathParam("config"), pathParam("version")],
+          responses: { ...ok("The configuration as that version left it (secrets as ***)", ref("ConfigurationVersion")), ...errors(401, 404) },
+        },
+      },
+      [`${configPath}/{config}/versions/{version}/rollback`]: {
+        post: {
+          operationId: "rollbackConfigurationVersion",
+          description: "Makes the configuration (rows included) what the version was, as a new version.",
+          parameters: [pathParam("component"), pathParam("config"), pathParam("version")],
+          requestBody: body(versionActionSchema),
+          responses: { ...ok("The configuration", ref("Configuration")), ...errors(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      [`${configPath}/{config}/versions/{version}/create`]: {
+        post: {
+          operationId: "copyConfigurationVersion",
+          description: "A new configuration made from the version (a copy), rows included.",
+          parameters: [pathParam("component"), pathParam("config"), pathParam("version")],
+          requestBody: body(copyConfigurationSchema),
+          responses: { ...ok("The new configuration", ref("Configuration"), "201"), ...errors(400, 401, 403, 404, 422) },
+        },
+      },
+      [`${configPath}/{config}/rows-sort`]: {
+        put: {
+          operationId: "sortConfigurationRows",
+          parameters: [pathParam("component"), pathParam("config")],
+          requestBody: body(sortRowsSchema),
+          responses: { ...ok("The configuration", ref("Configuration")), ...errors(400, 401, 403, 404, 409, 422) },
         },
       },
       [`${configPath}/{config}/rows`]: {
@@ -208,11 +289,19 @@ export function openApiDocument(serverUrl: string) {
           operationId: "updateConfigurationRow",
           parameters: [pathParam("component"), pathParam("config"), pathParam("row")],
           requestBody: body(updateRowSchema),
-          responses: { ...ok("The configuration", ref("Configuration")), ...errors(400, 401, 403, 404, 422) },
+          responses: { ...ok("The configuration", ref("Configuration")), ...errors(400, 401, 403, 404, 409, 422) },
+        },
+        delete: {
+          operationId: "deleteConfigurationRow",
+          parameters: [pathParam("component"), pathParam("config"), pathParam("row")],
+          requestBody: { required: false, ...json(toSchema(versionActionSchema, "input")) },
+          responses: { ...ok("The configuration without the row", ref("Configuration")), ...errors(400, 401, 403, 404, 409, 422) },
         },
       },
       ...storagePaths({ body, ok }),
       ...componentPaths({ body, ok }),
+      ...notificationPaths({ body, ok }),
+      ...schedulePaths({ body, ok }),
       "/tokens": {
         get: {
           operationId: "listTokens",
@@ -248,16 +337,24 @@ type Helpers = {
   ok: (description: string, schema: JsonSchema, status?: string) => object;
 };
 
+const idempotencyKeyHeader = { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", minLength: 1, maxLength: 255 } };
+const STORAGE_IDEMPOTENCY =
+  " Header `Idempotency-Key` (1–255 visible ASCII characters): the same key and request within 24 hours answer the Storage job the first request made (200, `Idempotent-Replayed: true`); the same key with another request is a 422 `idempotencyKeyReused`; a retry while the first request is still being handled is a 409 `idempotencyKeyInProgress` (send it again); a request that fails leaves the key free.";
+
 /** Buckets, tables, files, Storage jobs and the HarperDB-style operations. */
 function storagePaths({ body, ok }: Helpers) {
   const runIdHeader = { name: "X-KBC-RunId", in: "header", required: false, schema: { type: "string" } };
   const accepted = (summary: string, operationId: string, extra: object = {}) => ({
     operationId,
     summary,
-    description: "Answers at once with the Storage job (`waiting`); poll `GET /v2/storage/jobs/{id}` until it is `success` or `error`.",
+    description: `Answers at once with the Storage job (\`waiting\`); poll \`GET /v2/storage/jobs/{id}\` until it is \`success\` or \`error\`.${STORAGE_IDEMPOTENCY}`,
     ...extra,
-    parameters: [...(((extra as { parameters?: object[] }).parameters) ?? []), runIdHeader],
-    responses: { ...ok("The queued Storage job", ref("StorageJob"), "202"), ...errors(400, 401, 403, 404, 409, 413, 422) },
+    parameters: [...(((extra as { parameters?: object[] }).parameters) ?? []), runIdHeader, idempotencyKeyHeader],
+    responses: {
+      ...ok("The queued Storage job", ref("StorageJob"), "202"),
+      ...ok("The Storage job an earlier request with this Idempotency-Key made", ref("StorageJob")),
+      ...errors(400, 401, 403, 404, 409, 413, 422),
+    },
   });
   const table = pathParam("tableId");
   return {
@@ -267,7 +364,18 @@ function storagePaths({ body, ok }: Helpers) {
     },
     "/v2/storage/buckets/{bucketId}": {
       get: { operationId: "getBucket", parameters: [pathParam("bucketId")], responses: { ...ok("The bucket", ref("Bucket")), ...errors(401, 404) } },
-      delete: { operationId: "deleteBucket", summary: "Delete an empty bucket", parameters: [pathParam("bucketId")], responses: { "204": { description: "Deleted" }, ...errors(400, 401, 403, 404) } },
+      delete: {
+        operationId: "deleteBucket",
+        summary: "Delete an empty bucket, or with `force=true` its tables too",
+        description: `204 once it is gone; with \`async=true\` a bucketDelete Storage job (202).${STORAGE_IDEMPOTENCY}`,
+        parameters: [pathParam("bucketId"), ...queryParameters(deleteBucketSchema), runIdHeader, idempotencyKeyHeader],
+        responses: {
+          "204": { description: "Deleted" },
+          ...ok("The queued bucketDelete Storage job (`async=true`)", ref("StorageJob"), "202"),
+          ...ok("The Storage job an earlier request with this Idempotency-Key made", ref("StorageJob")),
+          ...errors(400, 401, 403, 404, 409, 422),
+        },
+      },
     },
     "/v2/storage/buckets/{bucketId}/tables-async": {
       post: accepted("Create a table from a CSV file (its header names the columns)", "createTableAsync", { parameters: [pathParam("bucketId")], requestBody: body(createTableAsyncSchema) }),
@@ -282,7 +390,7 @@ function storagePaths({ body, ok }: Helpers) {
     "/v2/storage/tables/{tableId}/data-preview": {
       get: {
         operationId: "previewTable",
-        parameters: [table, ...queryParameters(previewSchema)],
+        parameters: [table, ...queryParameters(previewQuerySchema)],
         responses: {
           "200": {
             description: "The first rows",
@@ -326,8 +434,38 @@ function storagePaths({ body, ok }: Helpers) {
         responses: { ...ok("The file", ref("File"), "201"), ...errors(400, 401, 403, 413, 422, 503, 507) },
       },
     },
+    "/v2/storage/files/prepare": {
+      post: {
+        operationId: "prepareFile",
+        summary:
+          "Keboola's upload step one: a File to be, and where its bytes go. S3 backend: `provider: aws` with `uploadParams` (bucket, key, and with `federationToken` the keys) to put the object straight into the bucket. Local backend: `provider: local` with a signed `uploadParams.url` to PUT the bytes to. The file becomes `uploaded` when its bytes are seen with the prepared `sizeBytes`.",
+        parameters: [runIdHeader],
+        requestBody: {
+          required: true,
+          content: {
+            "application/x-www-form-urlencoded": { schema: toSchema(prepareFileSchema, "input") },
+            "application/json": { schema: toSchema(prepareFileSchema, "input") },
+          },
+        },
+        responses: { ...ok("The prepared file", ref("PreparedFile"), "201"), ...errors(401, 403, 413, 422) },
+      },
+    },
+    "/v2/storage/files/{id}/upload": {
+      put: {
+        operationId: "uploadPreparedFile",
+        summary: "Local backend: the bytes of a prepared file, at the signed URL prepare answered (no token: the signature is the credential, for one file, for an hour)",
+        parameters: [pathParam("id"), ...["project", "expires", "signature"].map((name) => ({ name, in: "query", required: true, schema: { type: "string" } }))],
+        requestBody: { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
+        responses: { ...ok("The uploaded file", ref("File")), ...errors(400, 401, 403, 404, 409, 413, 422, 503, 507) },
+      },
+    },
     "/v2/storage/files/{id}": {
-      get: { operationId: "getFile", parameters: [pathParam("id")], responses: { ...ok("The file", ref("File")), ...errors(401, 404) } },
+      get: {
+        operationId: "getFile",
+        summary: "A file. On S3, `url` is a signed GET of the object; with `federationToken=1` also `s3Path` and `credentials` to read it directly",
+        parameters: [pathParam("id"), ...queryParameters(fileDetailQuerySchema)],
+        responses: { ...ok("The file", ref("File")), ...errors(401, 404, 422) },
+      },
       delete: { operationId: "deleteFile", parameters: [pathParam("id")], responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) } },
     },
     "/v2/storage/files/{id}/download": {
@@ -340,13 +478,17 @@ function storagePaths({ body, ok }: Helpers) {
     "/operations": {
       post: {
         operationId: "harperOperation",
-        summary: "HarperDB-style job operations: csv_data_load, export_local, delete_records_before, get_job, search_jobs_by_start_date",
-        parameters: [runIdHeader],
+        summary:
+          "HarperDB-style job operations: csv_data_load, csv_file_load (inside JOBDECK_CSV_LOAD_DIR), csv_url_load, import_from_s3, export_to_s3, export_local, delete_records_before, get_job, search_jobs_by_start_date. Takes HarperDB's Basic auth with a Jobdeck token as the password.",
+        description: `The operations that start a job take the Idempotency-Key header as the Storage API does.${STORAGE_IDEMPOTENCY}`,
+        parameters: [runIdHeader, idempotencyKeyHeader],
         requestBody: body(operationSchema),
         responses: {
           "202": { description: "A job was started", content: { "application/json": { schema: toSchema(startedJobSchema, "output") } } },
-          ...ok("Jobs (get_job, search_jobs_by_start_date)", { type: "array", items: ref("HarperJob") }),
-          ...errors(400, 401, 403, 404, 413, 422),
+          ...ok("Jobs (get_job, search_jobs_by_start_date), or the job an earlier request with this Idempotency-Key started", {
+            oneOf: [{ type: "array", items: ref("HarperJob") }, toSchema(startedJobSchema, "output")],
+          }),
+          ...errors(400, 401, 403, 404, 409, 413, 422),
         },
       },
     },
@@ -420,6 +562,87 @@ function componentPaths({ body, ok }: Helpers) {
         parameters: [id],
         requestBody: { required: true, content: form(versionFields, ["code"]) },
         responses: { ...ok("The version", ref("ComponentVersion"), "201"), ...errors(400, 401, 403, 404, 409, 413, 422) },
+      },
+    },
+  };
+}
+
+/** Project subscriptions (Keboola's Notification API shape) and their delivery log. */
+function notificationPaths({ body, ok }: Helpers) {
+  const id = pathParam("id");
+  return {
+    "/project-subscriptions": {
+      get: {
+        operationId: "listProjectSubscriptions",
+        responses: { ...ok("The project's subscriptions, newest first, each with its newest delivery", { type: "array", items: ref("Subscription") }), ...errors(401, 403) },
+      },
+      post: {
+        operationId: "createProjectSubscription",
+        description:
+          "Subscribes an e-mail address or a webhook URL to a job event. A webhook's answer carries its signing `secret` once: every delivery is a POST " +
+          "with `X-Jobdeck-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" with the secret>`, `X-Jobdeck-Delivery` (the same on every " +
+          "attempt: drop duplicates by it) and `X-Jobdeck-Event`. Private, loopback and link-local targets are refused when sent unless JOBDECK_WEBHOOK_ALLOW_HOSTS lists them.",
+        requestBody: body(createSubscriptionSchema),
+        responses: { ...ok("The subscription (with the webhook's secret, this once)", ref("Subscription"), "201"), ...errors(400, 401, 403, 413, 422) },
+      },
+    },
+    "/project-subscriptions/{id}": {
+      get: { operationId: "getProjectSubscription", parameters: [id], responses: { ...ok("The subscription", ref("Subscription")), ...errors(401, 403, 404) } },
+      delete: { operationId: "deleteProjectSubscription", parameters: [id], responses: { "204": { description: "Deleted, with its delivery log" }, ...errors(401, 403, 404) } },
+    },
+    "/project-subscriptions/{id}/deliveries": {
+      get: {
+        operationId: "listSubscriptionDeliveries",
+        parameters: [id],
+        responses: { ...ok("The newest 50 deliveries with every attempt (time, status code, error)", { type: "array", items: ref("Delivery") }), ...errors(401, 403, 404) },
+      },
+    },
+    "/project-subscriptions/{id}/test": {
+      post: { operationId: "sendSubscriptionTest", parameters: [id], responses: { ...ok("A test delivery, queued", ref("Delivery"), "202"), ...errors(401, 403, 404) } },
+    },
+    "/project-subscriptions/{id}/deliveries/{deliveryId}/send-again": {
+      post: {
+        operationId: "sendDeliveryAgain",
+        description: "Queues a delivered or failed delivery again, with the same id.",
+        parameters: [id, pathParam("deliveryId")],
+        responses: { ...ok("The delivery, queued", ref("Delivery"), "202"), ...errors(401, 403, 404, 409) },
+      },
+    },
+  };
+}
+
+/** Keboola's Scheduler API: a keboola.scheduler configuration (`SchedulerConfiguration`) activated as a schedule. */
+function schedulePaths({ body, ok }: Helpers) {
+  const id = pathParam("id");
+  return {
+    "/schedules": {
+      get: {
+        operationId: "listSchedules",
+        parameters: queryParameters(listSchedulesQuerySchema),
+        responses: { ...ok("Schedules of the project, each with its latest executions", { type: "array", items: ref("Schedule") }), ...errors(401, 422) },
+      },
+      post: {
+        operationId: "activateSchedule",
+        summary: "Activate a keboola.scheduler configuration ({configurationId}), or create one and activate it ({name, configuration})",
+        description: "Activating an already active configuration again re-reads it (200). The schedule gets its own token. Missed slots while nothing ran become one catch-up run.",
+        requestBody: body(activateScheduleSchema),
+        responses: { ...ok("The new schedule", ref("Schedule"), "201"), ...ok("The schedule, re-read from its configuration", ref("Schedule")), ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    "/schedules/{id}": {
+      get: { operationId: "getSchedule", parameters: [id], responses: { ...ok("The schedule", ref("Schedule")), ...errors(401, 404) } },
+      patch: {
+        operationId: "updateSchedule",
+        summary: "Pause or resume (state), rename, or replace the configuration body; the configuration gets a new version",
+        parameters: [id],
+        requestBody: body(updateScheduleSchema),
+        responses: { ...ok("The schedule", ref("Schedule")), ...errors(400, 401, 403, 404, 422) },
+      },
+      delete: {
+        operationId: "deleteSchedule",
+        summary: "Stop the schedule and revoke its token; the configuration stays",
+        parameters: [id],
+        responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) },
       },
     },
   };

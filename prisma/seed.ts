@@ -12,6 +12,8 @@ import { packFolder } from "@/lib/components/pack-folder";
 import { createJob } from "@/lib/jobs/create-job";
 import { encryptSecrets } from "@/lib/secrets/secrets";
 import { killJob } from "@/lib/jobs/kill-job";
+import { activateSchedule } from "@/lib/schedules/activate-schedule";
+import { nextSlots } from "@/lib/schedules/cron";
 import { finishJob, type JobOutcome, startJob } from "@/lib/jobs/transitions";
 import type { CreateJobInput, JobResult } from "@/lib/schemas/jobs";
 import { componentRecords } from "@/worker/components";
@@ -279,7 +281,8 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
   const project = await db.project.create({ data: { name: "Demo project", isDemo: true } });
   const token = await createToken({ db, projectId: project.id, description: "demo@jobdeck.local", secret: options.demoToken });
   await createToken({ db, projectId: project.id, description: "Read-only viewer", permission: "read" });
-  const scheduler = await createToken({ db, projectId: project.id, description: "Scheduler" });
+  // The trickle of demo jobs (worker/demo-activity.ts) runs under its own token.
+  const activity = await createToken({ db, projectId: project.id, description: "Demo activity" });
   // The demo's own component, added as a team adds theirs: a folder of code with a command.
   await addComponent({
     db,
@@ -315,20 +318,36 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
   }
 
   const rand = prng(42);
-  const ctx: Ctx = { db, projectId: project.id, tokenId: scheduler.id, rand };
-  const me: Ctx = { ...ctx, tokenId: token.id };
-  const day = 86_400_000;
-  const nightly = (daysAgo: number) => new Date(Math.floor((now.getTime() - daysAgo * day) / day) * day + 2 * 3_600_000);
+  const me: Ctx = { db, projectId: project.id, tokenId: token.id, rand };
+  const demo: Ctx = { ...me, tokenId: activity.id };
 
-  // Five nights of orchestrations, oldest first, and tonight's still running.
+  // The scheduled history comes from real schedules: each past slot's job runs under the
+  // schedule's own token and is recorded as its execution, as the scheduling loop would have.
+  const schedule = async (name: string, cronTab: string, config: string, component = "keboola.ex-http") => {
+    const { schedule } = await activateSchedule({
+      db,
+      auth: me,
+      input: { name, configuration: { schedule: { cronTab, timezone: "UTC", state: "enabled" }, target: { componentId: component, configurationId: config, mode: "run" } } },
+      now,
+    });
+    const ctx: Ctx = { ...me, tokenId: schedule.tokenId };
+    const slots = (days: number) => nextSlots({ cronTab, timezone: "UTC", after: new Date(now.getTime() - days * 86_400_000), count: 100 }).filter((d) => d < now);
+    const record = (slot: Date, job: Job) => db.scheduleExecution.create({ data: { scheduleId: schedule.id, slotTime: slot, executionTime: job.createdTime, status: "created", jobId: job.id } });
+    return { ctx, slots, record };
+  };
+
+  // Five nights of orchestrations, oldest first.
+  const nightly = await schedule("Nightly pipeline", "0 2 * * *", "501", "keboola.orchestrator");
   const shapes = ["success", "success", "error", "success", "warning"] as const;
-  for (const [i, shape] of shapes.entries()) await orchestration(ctx, nightly(5 - i), shape);
+  for (const [i, slot] of nightly.slots(5.5).slice(-5).entries()) await nightly.record(slot, await orchestration(nightly.ctx, slot, shapes[i]!));
 
-  // Hourly extractor runs over the last two days, with the occasional failure.
-  for (let h = 48; h >= 1; h -= 3) {
-    const at = new Date(now.getTime() - h * 3_600_000 + minutes(7));
-    const outcome: JobOutcome = rand() < 0.15 ? "fail" : "succeed";
-    await runJob(ctx, { component: "keboola.ex-http", config: h % 2 ? "101" : "102", mode: "run" }, { at, seconds: Math.round(8 + rand() * 50), outcome });
+  // Extractor runs every six hours over the last two days, with the occasional failure.
+  for (const [name, cronTab, config] of [["Shop orders every 6 hours", "7 */6 * * *", "101"], ["CRM customers every 6 hours", "37 3-23/6 * * *", "102"]] as const) {
+    const s = await schedule(name, cronTab, config);
+    for (const slot of s.slots(2)) {
+      const outcome: JobOutcome = rand() < 0.15 ? "fail" : "succeed";
+      await s.record(slot, await runJob(s.ctx, { component: "keboola.ex-http", config, mode: "run" }, { at: slot, seconds: Math.round(8 + rand() * 50), outcome }));
+    }
   }
   // Hand-run jobs: debug, force-run of a disabled configuration, inline configData, Python.
   await runJob(me, { component: "jobdeck.sql-transformation", config: "201", mode: "debug", backend: { size: "large" } }, { at: new Date(now.getTime() - minutes(300)), seconds: 640, outcome: "succeed" });
@@ -336,8 +355,8 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
   await runJob(me, { component: "jobdeck.generator", configData: { rows: 500, durationSeconds: 5 }, mode: "run", tag: "1.4.0" }, { at: new Date(now.getTime() - minutes(200)), seconds: 6, outcome: "succeed" });
   await runJob(me, { component: "keboola.python-transformation-v2", config: "301", mode: "run", backend: { size: "large" } }, { at: new Date(now.getTime() - minutes(180)), seconds: 1900, outcome: "succeed" });
   await runJob(me, { component: "keboola.python-transformation-v2", config: "301", mode: "run", backend: { size: "medium" } }, { at: new Date(now.getTime() - minutes(120)), seconds: 45, outcome: "warn" });
-  await runJob(ctx, { component: "acme.ex-weather", config: "701", mode: "run", tag: "1.0.0" }, { at: new Date(now.getTime() - minutes(150)), seconds: 4, outcome: "succeed" });
-  await runJob(ctx, { component: "acme.ex-weather", config: "701", mode: "run", tag: "1.0.0" }, { at: new Date(now.getTime() - minutes(60)), seconds: 3, outcome: "fail" });
+  await runJob(demo, { component: "acme.ex-weather", config: "701", mode: "run", tag: "1.0.0" }, { at: new Date(now.getTime() - minutes(150)), seconds: 4, outcome: "succeed" });
+  await runJob(demo, { component: "acme.ex-weather", config: "701", mode: "run", tag: "1.0.0" }, { at: new Date(now.getTime() - minutes(60)), seconds: 3, outcome: "fail" });
 
   // Killed before it started (cancelled) and killed while running (terminated).
   const cancelled = await runJob(me, { component: "jobdeck.generator", config: "601", mode: "run" }, { at: new Date(now.getTime() - minutes(90)), seconds: 0, outcome: "created" });
@@ -346,11 +365,11 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
   await killJob({ db, projectId: project.id, id: stopped.id.toString(), killedBy: "demo@jobdeck.local", now: new Date(now.getTime() - minutes(78)) });
   await finishJob({ db, jobId: stopped.id, outcome: "succeed", now: new Date(now.getTime() - minutes(78) + 800) });
 
-  // Right now: real queued jobs the workers pick up as soon as the server starts: tonight's
-  // pipeline (it fills Storage from the demo CSVs this server serves), an orchestration of
+  // Right now: real queued jobs the workers pick up as soon as the server starts: a hand-run of
+  // the pipeline (it fills Storage from the demo CSVs this server serves), an orchestration of
   // generator tasks, and two runs of one configuration (the second waits on its lock).
-  await createJob({ db, auth: ctx, input: { component: "keboola.orchestrator", config: "501", mode: "run" }, now });
-  await createJob({ db, auth: ctx, input: { component: "keboola.orchestrator", config: "502", mode: "run" }, now });
+  await createJob({ db, auth: me, input: { component: "keboola.orchestrator", config: "501", mode: "run" }, now });
+  await createJob({ db, auth: demo, input: { component: "keboola.orchestrator", config: "502", mode: "run" }, now });
   await createJob({ db, auth: me, input: { component: "jobdeck.generator", config: "602", mode: "run" }, now });
   await createJob({ db, auth: me, input: { component: "jobdeck.generator", config: "602", mode: "run" }, now });
   await createJob({ db, auth: me, input: { component: "acme.ex-weather", config: "701", mode: "run" }, now });

@@ -15,6 +15,8 @@ import { answerKey, CHANGES_CHANNEL, callerKey, namesEtag, originOf, pollCache, 
 import { SECURITY_HEADERS } from "@/lib/api/security-headers";
 import { SESSION_COOKIE, TOKEN_HEADER } from "@/lib/auth/credentials";
 import { env } from "@/lib/env";
+import { CLIENT_ADDRESS_HEADER, FORWARDING_HEADERS, parseTrustProxy, resolveClient } from "@/lib/net/client-address";
+import { ALLOWED_METHODS, REFUSED_METHODS, STATIC_PAGE_CSP, isApiPath, isMalformedPath } from "@/lib/net/request-guards";
 import { listenToChannels } from "@/lib/pg-listen";
 import { directRoutes } from "./direct-routes";
 
@@ -151,7 +153,49 @@ const stopListening = env.DATABASE_URL
     })
   : null;
 
+const trustProxy = parseTrustProxy(env.JOBDECK_TRUST_PROXY);
+
+/**
+ * Who is calling: the peer, or the client a trusted proxy names (JOBDECK_TRUST_PROXY). An untrusted
+ * peer's forwarding headers are dropped here, so no route can be fooled by them.
+ */
+function admitClient(request: http.IncomingMessage): void {
+  const one = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  };
+  const { address, trustedPeer } = resolveClient({ peer: request.socket.remoteAddress, forwardedFor: one("x-forwarded-for"), realIp: one("x-real-ip"), trust: trustProxy });
+  if (!trustedPeer) for (const name of FORWARDING_HEADERS) delete request.headers[name];
+  request.headers[CLIENT_ADDRESS_HEADER] = address;
+}
+
+/** Requests answered before Next.js: TRACE/TRACK (405) and paths whose `%` escapes do not decode (400). */
+function refuseEarly(request: http.IncomingMessage, response: http.ServerResponse): boolean {
+  const method = request.method ?? "GET";
+  if (REFUSED_METHODS.has(method)) {
+    const body = JSON.stringify({ error: `This server does not answer ${method} requests.`, code: "methodNotAllowed", status: 405 });
+    send(request, response, 405, { ...SECURITY_HEADERS, "Content-Type": "application/json; charset=utf-8", Allow: ALLOWED_METHODS }, Buffer.from(body));
+    return true;
+  }
+  const pathname = (request.url ?? "/").split("?")[0]!;
+  if (!isMalformedPath(pathname)) return false;
+  const api = isApiPath(pathname);
+  const body = api
+    ? JSON.stringify({ error: "The request path is not valid percent-encoded UTF-8.", code: "malformedPath", status: 400 })
+    : BAD_PATH_PAGE;
+  const type = api ? "application/json; charset=utf-8" : "text/html; charset=utf-8";
+  send(request, response, 400, { ...SECURITY_HEADERS, "Content-Type": type, "Content-Security-Policy": STATIC_PAGE_CSP }, Buffer.from(body));
+  return true;
+}
+
+const BAD_PATH_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bad address · Jobdeck</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem">
+<h1>This address is not valid</h1><p>Its <code>%</code> escapes are not percent-encoded UTF-8. Check the link, or go to <a href="/jobs">the jobs</a>.</p>
+</body></html>`;
+
 const server = http.createServer((request, response) => {
+  if (refuseEarly(request, response)) return;
+  admitClient(request);
   serve(request, response).catch((error: unknown) => {
     console.error("[server] request failed", error);
     if (!response.headersSent) response.writeHead(500, { "Content-Type": "application/json" });
@@ -171,7 +215,13 @@ server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
   );
   socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 });
+// CONNECT never reaches the request handler (Node would close the socket without a word): a JSON 405.
+server.on("connect", (_request: http.IncomingMessage, socket: Duplex) => {
+  const body = JSON.stringify({ error: "This server does not answer CONNECT requests.", code: "methodNotAllowed", status: 405 });
+  socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nAllow: ${ALLOWED_METHODS}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+});
 server.keepAliveTimeout = KEEP_ALIVE_MS;
 server.headersTimeout = KEEP_ALIVE_MS + 1_000;
-server.listen(env.PORT, () => console.log(`[server] listening on port ${env.PORT}`));
+// The embedded default listens on loopback only (env.host); HOST=0.0.0.0 exposes it.
+server.listen(env.PORT, env.host, () => console.log(`[server] listening on ${env.host ?? "every interface"}, port ${env.PORT}`));
 process.once("beforeExit", () => void stopListening?.());

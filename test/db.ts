@@ -4,7 +4,8 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { inject } from "vitest";
-import { type DbHandle, openDb } from "@/lib/db";
+import { type Db, type DbHandle, openDb } from "@/lib/db";
+import { FINAL_STATUSES } from "@/lib/jobs/state";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export function migrationSql(): string[] {
@@ -30,4 +31,17 @@ export async function openTestDb(): Promise<DbHandle> {
       await pglite.close();
     },
   };
+}
+
+/**
+ * The PostgreSQL run shares one database and its files take turns: a file starts with no work left
+ * by earlier ones (jobs never run, deliveries to receivers now gone, enabled schedules), so the
+ * worker processes it spawns work on its own jobs, not on a backlog of other files' work.
+ */
+export async function endLeftoverWork(db: Db): Promise<void> {
+  const now = new Date();
+  await db.job.updateMany({ where: { status: { notIn: [...FINAL_STATUSES] } }, data: { status: "cancelled", endTime: now } });
+  await db.storageJob.updateMany({ where: { status: { in: ["waiting", "processing"] } }, data: { status: "error", endTime: now, errorMessage: "Left by an earlier test file." } });
+  await db.notificationDelivery.updateMany({ where: { status: { in: ["pending", "sending"] } }, data: { status: "failed", lastError: "Left by an earlier test file." } });
+  await db.schedule.updateMany({ where: { state: "enabled" }, data: { state: "disabled" } });
 }

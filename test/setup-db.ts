@@ -1,9 +1,11 @@
 import { afterAll, beforeAll } from "vitest";
-import { closeDb, useDb } from "@/lib/db";
-import { openTestDb } from "./db";
+import { closeDb, db, useDb } from "@/lib/db";
+import { endLeftoverWork, openTestDb } from "./db";
 
 beforeAll(async () => {
-  useDb(await openTestDb());
+  const handle = await openTestDb();
+  useDb(handle);
+  if (handle.target.kind === "postgresql") await endLeftoverWork(db());
 });
 
 afterAll(async () => {

@@ -17,7 +17,7 @@ const SCHEDULE: { everyMs: number; firstAfterMs: number; input: CreateJobInput }
 export function startDemoActivity(db: Db, log: (line: string) => void = console.log): () => void {
   const timers: NodeJS.Timeout[] = [];
   const submit = async (input: CreateJobInput) => {
-    const token = await db.token.findFirst({ where: { project: { isDemo: true }, description: "Scheduler", revokedAt: null } });
+    const token = await db.token.findFirst({ where: { project: { isDemo: true }, description: { in: ["Demo activity", "Scheduler"] }, revokedAt: null } });
     if (!token) return;
     // Do not pile up work when nobody runs it.
     const queued = await db.job.count({ where: { projectId: token.projectId, status: { in: ["created", "waiting"] } } });

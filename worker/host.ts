@@ -2,6 +2,9 @@ import "server-only";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { relayNotifications } from "@/lib/jobs/kill-signal";
+import { outboundPolicy } from "@/lib/net/outbound";
+import { startNotificationSender } from "@/lib/notifications/sender";
+import { startScheduler } from "@/lib/schedules/start-scheduler";
 import { startStorageWorker } from "@/lib/storage/worker/start-storage-worker";
 import { type WorkerHandle, startWorker } from "@/worker/worker";
 
@@ -21,11 +24,22 @@ export function startConfiguredWorker(concurrency: number): { worker: WorkerHand
   const storage = new AbortController();
   const storageSlots = Math.min(MAX_STORAGE_SLOTS, Math.max(1, Math.ceil(concurrency / 2)));
   const storageStopped = startStorageWorker({ concurrency: storageSlots, signal: storage.signal });
+  // Notifications go out apart from the job slots: a receiver that hangs holds only a sender slot, until its timeout.
+  const sender = startNotificationSender({
+    db: db(),
+    publicUrl: env.publicUrl,
+    policy: outboundPolicy("webhooks"),
+    smtp: { url: env.JOBDECK_SMTP_URL, from: env.JOBDECK_SMTP_FROM },
+    timeoutMs: env.JOBDECK_NOTIFY_TIMEOUT_MS,
+    retryForMs: env.JOBDECK_NOTIFY_RETRY_SECONDS * 1000,
+  });
+  // Schedules' due slots (lib/schedules): every host may run the loop, each slot still makes one job.
+  const stopScheduler = env.JOBDECK_SCHEDULER_TICK_MS > 0 ? startScheduler({ db: db(), tickMs: env.JOBDECK_SCHEDULER_TICK_MS }) : null;
   return {
     worker,
     async stop(graceMs) {
       storage.abort();
-      await Promise.all([worker.stop({ graceMs }), storageStopped]);
+      await Promise.all([worker.stop({ graceMs }), storageStopped, sender.stop(), stopScheduler?.()]);
       await stopRelay?.();
     },
   };

@@ -4,12 +4,16 @@ import { z } from "zod";
 import { type Answer, knownEtag, matchesIfNoneMatch, notModified, sharedAnswer, toResponse } from "@/lib/api/conditional";
 import { answerKey, callerKey, originOf, pollCache, revalidatedHeaders, scopes } from "@/lib/api/poll-cache";
 import { authenticateCaller, type Credential, type FoundCaller } from "@/lib/auth/caller";
+import { apiAuthLimiter, limitKeys } from "@/lib/auth/rate-limit";
 import type { AuthContext } from "@/lib/auth/tokens";
 import { SESSION_COOKIE, TOKEN_HEADER } from "@/lib/auth/credentials";
 import { db, isDatabaseUnavailable, prismaErrorCode } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type AnswerScope, type Versioned, versionQuery } from "@/lib/jobs/job-version";
-import { ApiError, badRequest, forbidden, invalidInput, unauthorized } from "@/lib/errors";
+import { ApiError, badRequest, forbidden, invalidInput, TooManyRequestsError, unauthorized } from "@/lib/errors";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/net/client-address";
+import { FormFieldError, formToObject } from "@/lib/api/form-fields";
+import { BRANCH_HEADER, checkBranch } from "@/lib/storage/branches";
 
 export { TOKEN_HEADER } from "@/lib/auth/credentials";
 export const MAX_JSON_BODY_BYTES = 1_000_000;
@@ -54,6 +58,10 @@ export function withAuth<P extends RouteParams = Record<string, never>>(
         throw forbidden("This token may only read; creating, changing or killing needs a token that can manage jobs.");
       }
       checkedParams(params);
+      await checkRunIdHeader(request, auth.projectId);
+      // A branch-scoped path (rewritten by proxy.ts) must name the caller's main branch.
+      const branch = request.headers.get(BRANCH_HEADER);
+      if (branch !== null) checkBranch(branch, auth.projectId);
       const origin = publicOrigin(request);
       if (!versioned || (versioned.version !== "answer" && found.extra === null)) {
         const response = await handler(request, { auth, params, origin });
@@ -133,9 +141,29 @@ async function authenticate(request: NextRequest, version?: { extra?: Prisma.Sql
     }
     credential = { kind: "session", sessionId };
   } else throw unauthorized();
+  // A valid credential always goes through, however many failures its address or prefix had.
   const found = await authenticateCaller({ db: db(), credential, ...version });
   if (found) return found;
+  const keys = limitKeys({ client: clientAddress(request), token: credential.kind === "token" ? credential.secret : null });
+  apiAuthLimiter.recordFailure(keys);
+  const wait = apiAuthLimiter.retryAfter(keys);
+  if (wait > 0) throw new TooManyRequestsError("tooManyAttempts", `Too many failed authentications; try again in ${wait} seconds.`, wait);
   throw unauthorized(credential.kind === "token" ? "The X-StorageApi-Token is invalid or has been revoked." : "Your session has expired; sign in again.");
+}
+
+/**
+ * X-KBC-RunId names the run a request belongs to (a component's calls back into the API): the same
+ * rule on every route, a run of the caller's own project or a 400.
+ */
+async function checkRunIdHeader(request: NextRequest, projectId: number): Promise<void> {
+  const runId = request.headers.get("x-kbc-runid")?.trim();
+  if (!runId) return;
+  if (!/^\d{1,18}(\.\d{1,18})*$/.test(runId)) throw badRequest("invalidRunId", "X-KBC-RunId must be a run id such as 123 or 123.456.");
+  // A run id starts with its root job's id (ids are global): another project's run is refused; one
+  // no job has is a client's own grouping label, accepted as Keboola does.
+  const rootId = BigInt(runId.split(".")[0]!);
+  const root = await db().job.findUnique({ where: { id: rootId }, select: { projectId: true } });
+  if (root && root.projectId !== projectId) throw badRequest("invalidRunId", `X-KBC-RunId "${runId}" is a run of another project.`);
 }
 
 export function isSameOrigin(request: NextRequest): boolean {
@@ -144,9 +172,12 @@ export function isSameOrigin(request: NextRequest): boolean {
   return origin === publicOrigin(request);
 }
 
-/** The client's address as forwarding headers give it: good enough to tell clients apart, not to trust. */
+/**
+ * The client's address as the HTTP server found it (server/main.ts: the peer, or what a trusted proxy
+ * says, lib/net/client-address.ts). "local" without that server in front (`next dev`, route tests).
+ */
 export function clientAddress(request: NextRequest): string {
-  return request.headers.get("x-real-ip") ?? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "local";
+  return request.headers.get(CLIENT_ADDRESS_HEADER) ?? "local";
 }
 
 export function publicOrigin(request: NextRequest): string {
@@ -160,6 +191,9 @@ function retryLater(error: ApiError, seconds: number): Response {
 }
 
 export function errorResponse(error: unknown): Response {
+  if (error instanceof TooManyRequestsError) {
+    return NextResponse.json(error.toJSON(), { status: error.status, headers: { "Retry-After": String(error.retryAfterSeconds) } });
+  }
   if (error instanceof ApiError) return NextResponse.json(error.toJSON(), { status: error.status });
   if (error instanceof z.ZodError) return errorResponse(zodToApiError(error));
   if (isDatabaseUnavailable(error)) {
@@ -190,16 +224,32 @@ export function zodToApiError(error: z.ZodError): ApiError {
   return invalidInput(message, field);
 }
 
-/** Reads a JSON body with a size limit (413), a syntax check (400) and the schema (422). */
+/**
+ * Reads a request body with a size limit (413), a syntax check (400) and the schema (422): JSON, or
+ * a form (`application/x-www-form-urlencoded` or `multipart/form-data`, PHP-style arrays, see
+ * lib/api/form-fields.ts) as Keboola's Storage API takes them. A form's fields become the object the
+ * JSON would have been (strings at the leaves), checked by the same schema.
+ */
 export async function readJson<S extends z.ZodType>(request: NextRequest, schema: S): Promise<z.output<S>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
-  const text = await readBodyText(request);
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   let value: unknown;
-  try {
-    value = text.trim() === "" ? {} : JSON.parse(text);
-  } catch {
-    throw badRequest("malformedJson", "The request body is not valid JSON.");
+  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
+    value = await readForm(request, type);
+  } else {
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(await readBodyBytes(request));
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw badRequest("malformedJson", "The request body is not valid UTF-8.");
+    }
+    try {
+      value = text.trim() === "" ? {} : JSON.parse(text);
+    } catch {
+      throw badRequest("malformedJson", "The request body is not valid JSON.");
+    }
   }
   const problem = inspectJson(value);
   if (problem?.kind === "depth") {
@@ -211,12 +261,46 @@ export async function readJson<S extends z.ZodType>(request: NextRequest, schema
   return parsed.data;
 }
 
+/** Alias: the body, JSON or form. */
+export const readBody = readJson;
+
+async function readForm(request: NextRequest, type: string): Promise<unknown> {
+  const bytes = await readBodyBytes(request);
+  const fields: [string, string][] = [];
+  if (type === "application/x-www-form-urlencoded") {
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      throw badRequest("malformedForm", "The request body is not valid UTF-8.");
+    }
+    for (const [key, value] of new URLSearchParams(text)) fields.push([key, value]);
+  } else {
+    let form: FormData;
+    try {
+      form = await new Response(new Uint8Array(bytes), { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
+    } catch {
+      throw badRequest("malformedForm", "The request body is not a valid multipart form.");
+    }
+    for (const [key, value] of form) {
+      if (typeof value !== "string") throw invalidInput(`${key}: a file part is not accepted here; upload files through /v2/storage/files`, key);
+      fields.push([key, value]);
+    }
+  }
+  try {
+    return formToObject(fields);
+  } catch (error) {
+    if (error instanceof FormFieldError) throw invalidInput(error.message, error.field);
+    throw error;
+  }
+}
+
 /**
- * The body as text, read chunk by chunk: a chunked body with no Content-Length is cut off at the
- * limit instead of being held in memory whole. JSON is UTF-8 (RFC 8259): other bytes are refused.
+ * The body's bytes, read chunk by chunk: a chunked body with no Content-Length is cut off at the
+ * limit instead of being held in memory whole.
  */
-async function readBodyText(request: NextRequest): Promise<string> {
-  if (!request.body) return "";
+async function readBodyBytes(request: NextRequest): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -235,11 +319,7 @@ async function readBodyText(request: NextRequest): Promise<string> {
     }
     chunks.push(chunk.value);
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw badRequest("malformedJson", "The request body is not valid UTF-8.");
-  }
+  return Buffer.concat(chunks);
 }
 
 // PostgreSQL text and jsonb cannot hold NUL characters, and lone UTF-16 surrogates are not text.

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { authenticateCaller } from "@/lib/auth/caller";
-import type { Db } from "@/lib/db";
+import type { Db, DbClient } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 
 import type { TokenPermission } from "@/lib/auth/permissions";
@@ -27,7 +27,7 @@ export function newTokenSecret(projectId: number): string {
 }
 
 export async function createToken(options: {
-  db: Db;
+  db: DbClient;
   projectId: number;
   description: string;
   permission?: TokenPermission;

@@ -15,6 +15,7 @@ export async function listEvents(options: { db: Db; projectId: number; input: Li
   if (input.sinceId) where.push(Prisma.sql`e.id > ${BigInt(input.sinceId)}`);
   if (input.maxId) where.push(Prisma.sql`e.id <= ${BigInt(input.maxId)}`);
   if (input.type) where.push(Prisma.sql`e.type = ANY(${input.type}::text[])`);
+  if (input.component) where.push(Prisma.sql`e.component = ${input.component}`);
   if (input.q) {
     const pattern = `%${input.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(Prisma.sql`(e.message ILIKE ${pattern} OR e.event ILIKE ${pattern})`);
@@ -27,13 +28,13 @@ export async function listEvents(options: { db: Db; projectId: number; input: Li
       SELECT j."runId" FROM "Job" j WHERE j."projectId" = ${projectId} AND j."rootRunId" = ${input.runId.split(".")[0]} AND j."runId" LIKE ${`${input.runId}.%`}`;
     const rows = await options.db.$queryRaw<JobEvent[]>`
       SELECT e.* FROM (${runs}) runs
-      CROSS JOIN LATERAL (SELECT e.* FROM "JobEvent" e WHERE ${Prisma.join(where, " AND ")} AND e."runId" = runs."runId" ORDER BY e.id DESC LIMIT ${input.limit}) e
-      ORDER BY e.id DESC LIMIT ${input.limit}`;
+      CROSS JOIN LATERAL (SELECT e.* FROM "JobEvent" e WHERE ${Prisma.join(where, " AND ")} AND e."runId" = runs."runId" ORDER BY e.id DESC LIMIT ${input.limit + input.offset}) e
+      ORDER BY e.id DESC LIMIT ${input.limit} OFFSET ${input.offset}`;
     return rows.map(toEventJson);
   }
   if (input.runId) where.push(Prisma.sql`e."runId" = ${input.runId}`);
   const rows = await options.db.$queryRaw<JobEvent[]>`
-    SELECT e.* FROM "JobEvent" e WHERE ${Prisma.join(where, " AND ")} ORDER BY e.id DESC LIMIT ${input.limit}`;
+    SELECT e.* FROM "JobEvent" e WHERE ${Prisma.join(where, " AND ")} ORDER BY e.id DESC LIMIT ${input.limit} OFFSET ${input.offset}`;
   return rows.map(toEventJson);
 }
 

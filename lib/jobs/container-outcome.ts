@@ -1,5 +1,6 @@
 // How a container ends, from how its children ended. One rule: a failed child fails the
-// container unless the container's `onError` is `warning`, which ends it as `warning`.
+// container unless the container's `onError` is `warning`, which ends it as `warning`; a child that
+// may fail (a flow task with continueOnFailure, run with its own onError "warning") only warns.
 import type { JobOutcome } from "@/lib/jobs/transitions-types";
 import type { JobResult } from "@/lib/schemas/jobs";
 
@@ -9,13 +10,16 @@ export type FinishedChild = {
   component: string;
   config: string | null;
   result: JobResult;
+  /** A task marked continueOnFailure runs with onError "warning": its failure only warns its phase. */
+  onError?: string | null;
 };
 
 const FAILED = new Set(["error", "terminated", "cancelled"]);
 
 export function containerOutcome(children: FinishedChild[], onError: string | null): { outcome: JobOutcome; result: JobResult } {
-  const failed = children.filter((c) => FAILED.has(c.status));
-  const warned = children.filter((c) => c.status === "warning");
+  const mayFail = (c: FinishedChild) => c.onError === "warning" && c.status === "error";
+  const failed = children.filter((c) => FAILED.has(c.status) && !mayFail(c));
+  const warned = children.filter((c) => c.status === "warning" || mayFail(c));
   const name = (c: FinishedChild) => `job ${c.id} (${c.component}${c.config ? `/${c.config}` : ""})`;
   if (failed.length > 0) {
     const first = failed[0]!;
@@ -25,7 +29,9 @@ export function containerOutcome(children: FinishedChild[], onError: string | nu
     return { outcome: "fail", result: { message, error: { type: "user", message } } };
   }
   if (warned.length > 0) {
-    return { outcome: "warn", result: { message: `Finished with warnings: ${name(warned[0]!)} ended with a warning.` } };
+    const first = warned[0]!;
+    const what = mayFail(first) ? "failed; its task continues on failure" : "ended with a warning";
+    return { outcome: "warn", result: { message: `Finished with warnings: ${name(first)} ${what}.` } };
   }
   return { outcome: "succeed", result: { message: `All ${children.length} child jobs finished successfully.` } };
 }

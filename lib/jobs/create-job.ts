@@ -2,10 +2,12 @@ import "server-only";
 import type { AuthContext } from "@/lib/auth/tokens";
 import { findVisibleComponent } from "@/lib/components/find-visible-component";
 import { validateParameters } from "@/lib/components/parameters-schema";
-import type { Db } from "@/lib/db";
+import { type DbClient, prismaErrorCode } from "@/lib/db";
+
 import { badRequest, invalidInput } from "@/lib/errors";
 import { writeEvents } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
+import { findIdempotentJob, type Idempotency, IDEMPOTENCY_TTL_MS } from "@/lib/jobs/idempotency";
 import { publishWork } from "@/lib/jobs/kill-signal";
 import { encryptSecrets } from "@/lib/secrets/secrets";
 import type { CreateJobInput, JOB_TYPES } from "@/lib/schemas/jobs";
@@ -15,13 +17,17 @@ import type { CreateJobInput, JOB_TYPES } from "@/lib/schemas/jobs";
  * (X-KBC-RunId), and stores it as `created` for the scheduler to pick up.
  */
 export async function createJob(options: {
-  db: Db;
+  db: DbClient;
+  /** `db` is an open transaction (a schedule's slot): the job commits with it, and the caller publishes the work. */
+  inTransaction?: boolean;
   auth: Pick<AuthContext, "projectId" | "tokenId">;
   input: CreateJobInput;
   parentRunId?: string | null;
   type?: (typeof JOB_TYPES)[number];
   phase?: number;
   now?: Date;
+  /** Stored with the job, in its transaction (createJobOnce). */
+  idempotency?: Idempotency;
 }): Promise<Job> {
   const { db, auth, input } = options;
   const now = options.now ?? new Date();
@@ -81,7 +87,7 @@ export async function createJob(options: {
 
   // The job and its job.created event commit together: a database that goes away in between
   // leaves neither, never a job without its first event.
-  const job = await db.$transaction(async (tx) => {
+  const insert = async (tx: DbClient) => {
     const job = await tx.job.create({
       data: {
         id,
@@ -109,6 +115,12 @@ export async function createJob(options: {
         updatedAt: now,
       },
     });
+    if (options.idempotency) {
+      // An expired key makes room; a live one (a concurrent retry won) fails the unique key: nothing commits.
+      const { key, requestHash } = options.idempotency;
+      await tx.idempotencyKey.deleteMany({ where: { projectId: auth.projectId, key, createdAt: { lte: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) } } });
+      await tx.idempotencyKey.create({ data: { projectId: auth.projectId, key, requestHash, jobId: job.id, createdAt: now } });
+    }
     await writeEvents({
       db: tx,
       events: [
@@ -125,8 +137,34 @@ export async function createJob(options: {
       ],
     });
     return job;
-  });
+  };
+  if (options.inTransaction || !("$transaction" in db)) return insert(db);
+  const job = await db.$transaction(insert);
   // Only a wake-up: idle workers poll anyway, so a lost one must not fail a job that exists.
   await publishWork(db).catch(() => undefined);
   return job;
+}
+
+/**
+ * createJob with an Idempotency-Key: the job the key already made (`replayed`), or a new one whose
+ * key commits with it. Of two concurrent requests with one key, one creates and the other answers
+ * its job; the same key with another request is a 422.
+ */
+export async function createJobOnce(options: Parameters<typeof createJob>[0] & { idempotency: Idempotency }): Promise<{ job: Job; replayed: boolean }> {
+  const { db, auth, idempotency } = options;
+  const replay = async (): Promise<{ job: Job; replayed: boolean } | null> => {
+    const jobId = await findIdempotentJob({ db, projectId: auth.projectId, idempotency, now: options.now });
+    if (jobId === null) return null;
+    return { job: await db.job.findUniqueOrThrow({ where: { id: jobId } }), replayed: true };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+  try {
+    return { job: await createJob(options), replayed: false };
+  } catch (error) {
+    if (prismaErrorCode(error) !== "P2002") throw error;
+    const winner = await replay();
+    if (winner) return winner;
+    throw error;
+  }
 }

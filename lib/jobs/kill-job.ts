@@ -28,47 +28,53 @@ export async function killJob(options: {
     throw badRequest("jobNotKillable", `Job ${job.id} is already ${job.status} and cannot be terminated.`);
   }
 
-  const killed = await applyJobEvent({ db, jobId: id, event: "kill", data: (_, next) => killData(next, now) });
-  if (!killed) {
+  // The kill, its descendants' and the event saying who asked commit together: a worker that hears
+  // of the kill (by the kill bus or by its lease) always finds who asked when it ends the job.
+  const outcome = await db.$transaction(async (tx) => {
+    const killed = await applyJobEvent({ db: tx, jobId: id, event: "kill", data: (_, next) => killData(next, now) });
+    if (!killed) return null;
+    // Descendants, set-based: one conditional update per source status keeps each move legal.
+    const subtree = { projectId, rootRunId: job.rootRunId, runId: { startsWith: `${job.runId}.` } };
+    let descendantsKilled = 0;
+    for (const from of statusesAllowing("kill")) {
+      const to = nextStatus(from, "kill")!;
+      const { count } = await tx.job.updateMany({ where: { ...subtree, status: from }, data: killData(to, now) });
+      descendantsKilled += count;
+    }
+    await writeEvents({
+      db: tx,
+      events: [
+        {
+          projectId,
+          jobId: killed.id,
+          runId: killed.runId,
+          event: "job.terminate",
+          component: killed.component,
+          type: "warn",
+          message:
+            killed.status === "cancelled"
+              ? `Job ${killed.id} was cancelled before it started`
+              : `Termination of job ${killed.id} requested`,
+          description: options.killedBy ? `Requested by ${options.killedBy}` : "",
+          params: { descendants: descendantsKilled },
+          created: now,
+        },
+      ],
+    });
+    return { killed, descendantsKilled };
+  });
+  if (!outcome) {
     const latest = await db.job.findUnique({ where: { id }, select: { status: true } });
     throw badRequest("jobNotKillable", `Job ${job.id} is already ${latest?.status ?? "finished"} and cannot be terminated.`);
   }
+  const { killed, descendantsKilled } = outcome;
 
-  // Descendants, set-based: one conditional update per source status keeps each move legal.
-  const subtree = { projectId, rootRunId: job.rootRunId, runId: { startsWith: `${job.runId}.` } };
-  let descendantsKilled = 0;
-  for (const from of statusesAllowing("kill")) {
-    const to = nextStatus(from, "kill")!;
-    const { count } = await db.job.updateMany({ where: { ...subtree, status: from }, data: killData(to, now) });
-    descendantsKilled += count;
-  }
   // Workers of the jobs now `terminating` hear it at once; containers with nothing left running end.
   const stopping = await db.job.findMany({
     where: { projectId, rootRunId: job.rootRunId, status: "terminating", OR: [{ id }, { runId: { startsWith: `${job.runId}.` } }] },
     select: { id: true },
   });
   await publishKill(db, stopping.map((j) => j.id));
-
-  await writeEvents({
-    db,
-    events: [
-      {
-        projectId,
-        jobId: killed.id,
-        runId: killed.runId,
-        event: "job.terminate",
-        component: killed.component,
-        type: "warn",
-        message:
-          killed.status === "cancelled"
-            ? `Job ${killed.id} was cancelled before it started`
-            : `Termination of job ${killed.id} requested`,
-        description: options.killedBy ? `Requested by ${options.killedBy}` : "",
-        params: { descendants: descendantsKilled },
-        created: now,
-      },
-    ],
-  });
   await settleSubtree({ db, projectId, runId: job.runId });
   if (killed.parentRunId) await settleContainer({ db, projectId, runId: killed.parentRunId });
   return { jobId: id, descendantsKilled };

@@ -7,13 +7,16 @@ import { listenToChannels } from "@/lib/pg-listen";
 // "a Storage job is queued".
 // Inside one process an EventEmitter carries them; across processes PostgreSQL NOTIFY does, so a
 // worker on another machine hears a kill within milliseconds instead of at its next poll.
+// The emitter is one per process, kept on globalThis: Next.js bundles this module into the API
+// routes and into the in-process workers (instrumentation) separately, and on the embedded database
+// no NOTIFY crosses between those copies, so a module-level emitter left kills to the next heartbeat.
 
 export const KILL_CHANNEL = "jobdeck_kill";
 export const WORK_CHANNEL = "jobdeck_work";
 export const STORAGE_CHANNEL = "jobdeck_storage";
 
-const bus = new EventEmitter();
-bus.setMaxListeners(0);
+const BUS = Symbol.for("jobdeck.bus");
+const bus: EventEmitter = ((globalThis as { [BUS]?: EventEmitter })[BUS] ??= new EventEmitter().setMaxListeners(0));
 
 /** Sends a signal to this process at once and, through PostgreSQL, to every other. */
 async function publish(db: DbClient, channel: string, payload: string): Promise<void> {

@@ -13,6 +13,10 @@ const SORT_COLUMNS = {
   durationSeconds: "durationSeconds",
   status: "status",
   componentId: "component",
+  runId: "runId",
+  projectId: "id",
+  branchId: "branchId",
+  configId: "config",
 } as const satisfies Record<SearchJobsInput["sortBy"], string>;
 
 const NULLABLE_SORTS = new Set(["startTime", "endTime", "durationSeconds"]);

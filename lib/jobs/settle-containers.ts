@@ -24,7 +24,7 @@ export async function settleContainer(options: { db: Db; projectId: number; runI
       if (!parent || parent.type === "standard" || !RUNNING.includes(parent.status) || !parent.childrenSpawnedAt) return null;
       const children = await tx.job.findMany({
         where: { projectId, parentRunId: parent.runId },
-        select: { id: true, status: true, component: true, config: true, result: true, phase: true },
+        select: { id: true, status: true, component: true, config: true, result: true, phase: true, onError: true },
         orderBy: { id: "asc" },
       });
       if (children.some((c) => !(FINAL_STATUSES as readonly string[]).includes(c.status))) return null;

@@ -79,7 +79,8 @@ function plan(job: Job, configuration: Record<string, unknown>, rowIds: string[]
   }
   if (job.type === "phaseContainer") {
     const tasks = (configuration.tasks as unknown[] | undefined) ?? [];
-    return tasks.map((task, i) => ({ input: taskInput(task, i, inherit), type: "standard" as const }));
+    // A task the flow editor disabled (`"enabled": false`) is not run.
+    return tasks.flatMap((task, i) => (isDisabledTask(task) ? [] : [{ input: taskInput(task, i, inherit), type: "standard" as const }]));
   }
   if (job.type === "container") {
     if (!job.config) throw new PlanError("A row container needs a configuration.");
@@ -92,9 +93,19 @@ function plan(job: Job, configuration: Record<string, unknown>, rowIds: string[]
 }
 
 /** A task is "component/config" or a job body such as `{"component": "…", "config": "…"}`. */
+function isDisabledTask(task: unknown): boolean {
+  return typeof task === "object" && task !== null && (task as { enabled?: unknown }).enabled === false;
+}
+
+/** `enabled` and `continueOnFailure` are the flow's, not the job's: a task that may fail runs with onError "warning". */
 function taskInput(task: unknown, index: number, inherit: Pick<CreateJobInput, "mode" | "branchId">): CreateJobInput {
-  const body = typeof task === "string" ? { component: task.split("/")[0], config: task.split("/").slice(1).join("/") || undefined } : task;
-  const parsed = createJobSchema.safeParse({ ...inherit, ...(body as object) });
+  const raw = typeof task === "string" ? { component: task.split("/")[0], config: task.split("/").slice(1).join("/") || undefined } : task;
+  const body = { ...((typeof raw === "object" && raw !== null ? raw : { component: raw }) as Record<string, unknown>) };
+  const continueOnFailure = body.continueOnFailure;
+  delete body.enabled;
+  delete body.continueOnFailure;
+  if (continueOnFailure === true) body.behavior = { ...(body.behavior as object | undefined), onError: "warning" };
+  const parsed = createJobSchema.safeParse({ ...inherit, ...body });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new PlanError(`Task ${index + 1} is not a valid job: ${issue?.path.join(".")} ${issue?.message}`.trim());

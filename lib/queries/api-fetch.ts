@@ -33,7 +33,7 @@ export function toQueryString(params: QueryParams): string {
 
 type FetchOptions<S extends z.ZodType> = {
   schema: S;
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   params?: QueryParams;
   body?: unknown;
   signal?: AbortSignal;

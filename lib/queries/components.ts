@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
 import { processComponentSchema } from "@/lib/schemas/components";
-import { componentSchema } from "@/lib/schemas/configurations";
+import { componentSchema, configurationSchema } from "@/lib/schemas/configurations";
 import { apiFetch } from "@/lib/queries/api-fetch";
 
 export const componentKeys = {
@@ -9,11 +9,15 @@ export const componentKeys = {
   catalog: () => [...componentKeys.all, "catalog"] as const,
 };
 
+const fullComponentSchema = componentSchema.extend({ configurations: z.array(configurationSchema).optional() });
+
 /** The component registry (names and types); it changes only when the server is upgraded. */
 export function componentsQueryOptions() {
   return queryOptions({
     queryKey: componentKeys.all,
-    queryFn: async ({ signal }) => (await apiFetch("/api/v2/storage/components", { schema: z.array(componentSchema), signal })).data,
+    // The dashboard reads whole configurations (rows for counts and pickers), so it asks for everything.
+    queryFn: async ({ signal }) =>
+      (await apiFetch("/api/v2/storage/components", { schema: z.array(fullComponentSchema), params: { include: "configuration,rows,state" }, signal })).data,
     staleTime: 10 * 60_000,
   });
 }

@@ -56,7 +56,7 @@ export const previewQuery = (tableId: string) =>
   queryOptions({
     retry,
     queryKey: storageKeys.preview(tableId),
-    queryFn: () => apiGet<PreviewJson>(`/api/v2/storage/tables/${encodeURIComponent(tableId)}/data-preview?limit=100`),
+    queryFn: () => apiGet<PreviewJson>(`/api/v2/storage/tables/${encodeURIComponent(tableId)}/data-preview?limit=100&format=json`),
   });
 
 export const filesQuery = (filters: { q?: string; id?: string }) =>

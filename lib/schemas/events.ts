@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EVENT_TYPES } from "@/lib/events/types";
+import { formFlag, formInt, formJsonObject } from "@/lib/schemas/form-values";
 
 const idString = z.string().regex(/^\d{1,18}$/, "must be a numeric id");
 
@@ -12,6 +13,12 @@ export const listEventsSchema = z.strictObject({
   type: z.union([z.enum(EVENT_TYPES).transform((v) => [v]), z.array(z.enum(EVENT_TYPES)).max(4)]).optional(),
   q: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  // Keboola's paging by offset (sinceId/maxId page by id).
+  offset: formInt(0, 100_000).default(0),
+  // Keboola's switch to UUID event ids: Jobdeck's ids are numbers, so only false is served.
+  forceUuid: formFlag.refine((v) => !v, "Jobdeck's event ids are numbers; leave forceUuid out").optional(),
+  // Keboola's filters by component and run, as its clients send them.
+  component: z.string().max(200).optional(),
 });
 export type ListEventsInput = z.output<typeof listEventsSchema>;
 
@@ -22,8 +29,10 @@ export const createEventSchema = z.strictObject({
   component: z.string().trim().min(1).max(200).optional(),
   type: z.enum(EVENT_TYPES).default("info"),
   runId: z.string().regex(/^\d{1,18}(\.\d{1,18})*$/, "must be a run id such as 123.456").optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
-  results: z.record(z.string(), z.unknown()).optional(),
+  params: formJsonObject.optional(),
+  results: formJsonObject.optional(),
+  // Keboola's: how long what the event reports took, in seconds (kept in params.duration).
+  duration: z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, "must be seconds").transform(Number)]).pipe(z.number().min(0).max(1e9)).optional(),
 });
 
 export const eventSchema = z.object({

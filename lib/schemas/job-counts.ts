@@ -2,11 +2,12 @@
 import { z } from "zod";
 import { JOB_STATUSES } from "@/lib/jobs/state";
 import { STATUS_GROUPS } from "@/lib/jobs/status-groups";
-import { searchJobsSchema } from "@/lib/schemas/jobs";
+import { searchJobsSchema, withSearchAliases } from "@/lib/schemas/jobs";
 
 /** The search filters without paging and sorting: the same parameters mean the same jobs. */
 export const countJobsSchema = searchJobsSchema.omit({ sortBy: true, sortOrder: true, limit: true, offset: true, cursor: true });
 export type CountJobsInput = z.output<typeof countJobsSchema>;
+export const countJobsQuerySchema = z.preprocess(withSearchAliases, countJobsSchema);
 
 const count = z.number().int().min(0);
 

@@ -8,6 +8,8 @@ export const JOB_MODES = ["run", "forceRun", "debug"] as const;
 export const JOB_TYPES = ["standard", "container", "phaseContainer", "orchestrationContainer"] as const;
 export const WAIT_REASONS = ["configLock", "projectLimit", "phase", "parallelism"] as const;
 export const SORT_KEYS = ["id", "createdTime", "startTime", "endTime", "durationSeconds", "status", "componentId"] as const;
+// Keboola's other documented sortBy values that are columns of a job (projectId: a token sees one project, so by id).
+export const KEBOOLA_SORT_KEYS = ["runId", "projectId", "branchId", "configId"] as const;
 
 const idString = z.string().regex(/^\d{1,18}$/, "must be a numeric id");
 const shortText = (max: number) => z.string().trim().min(1).max(max);
@@ -21,15 +23,44 @@ export const createJobSchema = z
     configData: z.record(z.string(), z.unknown()).optional(),
     configRowIds: z.array(shortText(100)).max(1000).optional(),
     mode: z.enum(JOB_MODES).default("run"),
-    branchId: shortText(100).regex(/^[a-zA-Z0-9._-]+$/, "must be a branch id").optional(),
+    // Keboola's clients send null for the main branch.
+    branchId: z.union([z.null().transform(() => undefined), shortText(100).regex(/^[a-zA-Z0-9._-]+$/, "must be a branch id")]).optional(),
     tag: shortText(100).optional(),
-    backend: z.strictObject({ size: z.enum(BACKEND_SIZES).optional() }).optional(),
+    // Keboola's backend: `size` picks the credit rate; `type` names a workspace backend Jobdeck
+    // does not have (its transformations run on PostgreSQL), so only the default is served.
+    backend: z
+      .strictObject({
+        size: z.enum(BACKEND_SIZES).optional(),
+        type: z.string().max(40).refine((t) => t === "" || ["postgresql", "postgres"].includes(t.toLowerCase()), "Jobdeck runs on PostgreSQL only; leave backend.type out").optional(),
+        context: z.string().max(100).optional(),
+      })
+      .transform(({ size }) => ({ ...(size && { size }) }))
+      .optional(),
+    // Keboola's variables: Jobdeck has no variable configurations, so a job that needs them is refused.
+    variableValuesId: z.unknown().optional(),
+    variableValuesData: z.unknown().optional(),
     parallelism: z.union([parallelismSchema, z.number().int().min(1).max(999).transform(String)]).optional(),
     behavior: z.strictObject({ onError: z.enum(["stop", "warning"]).optional() }).optional(),
   })
   .refine((v) => v.config !== undefined || v.configData !== undefined, {
     message: "either config or configData is required",
     path: ["config"],
+  })
+  .superRefine((v, ctx) => {
+    if (v.variableValuesId !== undefined && v.variableValuesId !== null && v.variableValuesId !== "") {
+      ctx.addIssue({ code: "custom", path: ["variableValuesId"], message: "Jobdeck has no variables configurations; put the values in configData" });
+    }
+    const data = v.variableValuesData as { values?: unknown[] } | null | undefined;
+    if (data !== undefined && data !== null && !(typeof data === "object" && Array.isArray(data.values) && data.values.length === 0)) {
+      ctx.addIssue({ code: "custom", path: ["variableValuesData"], message: "Jobdeck does not substitute variables; put the values in configData" });
+    }
+  })
+  // Checked above; nothing downstream reads them.
+  .transform((v) => {
+    const input = { ...v };
+    delete input.variableValuesId;
+    delete input.variableValuesData;
+    return input as Omit<typeof v, "variableValuesId" | "variableValuesData">;
   });
 export type CreateJobInput = z.output<typeof createJobSchema>;
 
@@ -51,6 +82,19 @@ export const timeFilter = z
   .optional();
 
 const seconds = z.coerce.number().int().min(0).max(1e9).optional();
+
+// Keboola's Queue search spellings: `component` and `config` for componentId and configId.
+const SEARCH_ALIASES: Record<string, string> = { component: "componentId", config: "configId" };
+export function withSearchAliases(raw: unknown): unknown {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const name = SEARCH_ALIASES[key] ?? key;
+    const existing = out[name];
+    out[name] = existing === undefined ? value : [...[existing].flat(), ...[value].flat()];
+  }
+  return out;
+}
 
 export const searchJobsSchema = z.strictObject({
   id: many(idString),
@@ -75,13 +119,21 @@ export const searchJobsSchema = z.strictObject({
   durationSecondsTo: seconds,
   // Ours: only jobs without a parent (the dashboard's default view).
   rootOnly: z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1").optional(),
-  sortBy: z.enum(SORT_KEYS).default("id"),
+  sortBy: z
+    .enum([...SORT_KEYS, ...KEBOOLA_SORT_KEYS, "tokenDescription"])
+    .refine((k) => k !== "tokenDescription", "Jobdeck cannot sort by tokenDescription; sort by id, createdTime, status, componentId, configId, …")
+    .transform((k) => k as Exclude<typeof k, "tokenDescription">)
+    .default("id"),
   sortOrder: z.enum(["asc", "desc"]).default("desc"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   cursor: z.string().max(500).optional(),
+  // Keboola's: a token sees its own project only, so another project's id matches nothing.
+  projectId: many(idString),
 });
 export type SearchJobsInput = z.output<typeof searchJobsSchema>;
+/** The search as the API takes it: Keboola's spellings too. */
+export const searchJobsQuerySchema = z.preprocess(withSearchAliases, searchJobsSchema);
 
 const tableSchema = z.object({
   id: z.string(),
@@ -162,3 +214,10 @@ export const jobSchema = z.object({
   subtree: z.object({ jobs: z.number(), credits: z.number(), durationSeconds: z.number(), unfinished: z.number() }),
 });
 export type JobJson = z.infer<typeof jobSchema>;
+
+/** POST /jobs/{id}/run-again: the job itself, or (a task of an orchestration) the orchestration from the task's phase. */
+export const RUN_AGAIN_SCOPES = ["job", "orchestrationFromHere"] as const;
+export type RunAgainScope = (typeof RUN_AGAIN_SCOPES)[number];
+export const runAgainSchema = z.strictObject({
+  scope: z.enum(RUN_AGAIN_SCOPES).default("job").describe("job: this job again; orchestrationFromHere: the task's orchestration again, from the task's phase on"),
+});

@@ -163,10 +163,17 @@ export async function* readStagingBatches(sql: Sql, options: { name: string; wid
 }
 
 /** The first rows of a data table, in their columns' order. */
-export async function previewRows(sql: Sql, options: { sqlName: string; columns: readonly string[]; limit: number }): Promise<string[][]> {
+/** The first rows (in storage order) of the chosen columns, optionally those whose `where.column` is (not) one of the values. */
+export async function previewRows(
+  sql: Sql,
+  options: { sqlName: string; columns: readonly string[]; limit: number; where?: { column: string; values: readonly string[]; operator: "eq" | "ne" } },
+): Promise<string[][]> {
   const select = options.columns.map((c, i) => `${quoteIdent(c)} AS ${stagingColumn(i)}`).join(", ");
+  const match = options.where && `${quoteIdent(options.where.column)} = ANY($1::text[])`;
+  const where = options.where ? ` WHERE ${options.where.operator === "eq" ? match : `NOT (${match})`}` : "";
   const rows = await sql.$queryRawUnsafe<Record<string, string>[]>(
-    `SELECT ${select} FROM ${storageTableRef(options.sqlName)} ORDER BY ctid LIMIT ${Number(options.limit)}`,
+    `SELECT ${select} FROM ${storageTableRef(options.sqlName)}${where} ORDER BY ctid LIMIT ${Number(options.limit)}`,
+    ...(options.where ? [options.where.values] : []),
   );
   return rows.map((row) => options.columns.map((_, i) => row[stagingColumn(i)] ?? ""));
 }

@@ -57,7 +57,16 @@ async function seedProject(label: string) {
   const row = await call("POST", `/api/v2/storage/components/jobdeck.noop/configs/${id(config)}/rows`, { token, body: { name: "row" } });
   const componentId = `auth-faults.${label.toLowerCase()}-${Date.now().toString(36)}`;
   expect((await call("POST", "/api/components", { token, body: { id: componentId, name: `${label} component` } })).status).toBe(201);
+  const subscription = await call("POST", "/api/project-subscriptions", { token, body: { event: "job-failed", recipient: { channel: "webhook", url: `https://hooks.example.com/${label.toLowerCase()}-secret-hook` } } });
+  expect(subscription.status).toBe(201);
+  const delivery = await call("POST", `/api/project-subscriptions/${id(subscription)}/test`, { token });
+  expect(delivery.status).toBe(202);
+  const schedule = await call("POST", "/api/schedules", { token, body: { name: `${label} schedule`, configuration: { schedule: { cronTab: "0 3 * * *" }, target: { componentId: "jobdeck.noop", configurationId: id(config) } } } });
+  expect(schedule.status).toBe(201);
   return {
+    subscriptionId: id(subscription),
+    deliveryId: id(delivery),
+    scheduleId: id(schedule),
     componentId,
     project,
     token,
@@ -90,6 +99,8 @@ const OPEN_MUTATIONS: Record<string, string> = {
   "PUT /api/[...path]": "no such endpoint: 404 for everyone",
   "DELETE /api/[...path]": "no such endpoint: 404 for everyone",
   "PATCH /api/[...path]": "no such endpoint: 404 for everyone",
+  "PUT /api/v2/storage/files/[id]/upload": "the signed upload URL from prepare is the credential (401 without a valid one), for one prepared file",
+  "POST /api/v2/storage/files/[id]/upload": "the signed upload URL from prepare is the credential (401 without a valid one), for one prepared file",
 };
 
 /** A valid request of each mutating route against the project's own objects. */
@@ -98,6 +109,7 @@ function mutationRequests(p: Seeded): Record<string, { path: string; body?: unkn
   return {
     "POST /api/jobs": [{ path: "/api/jobs", body: { component: "jobdeck.noop", configData: {}, mode: "run" } }],
     "POST /api/jobs/[id]/kill": [{ path: `/api/jobs/${p.jobId}/kill` }],
+    "POST /api/jobs/[id]/run-again": [{ path: `/api/jobs/${p.jobId}/run-again` }],
     "POST /api/operations": [
       { path: "/api/operations", body: { operation: "csv_data_load", schema: p.bucketId, table: "orders", data: "id,name\n2,Bob\n" } },
       { path: "/api/operations", body: { operation: "export_local", table: p.tableId } },
@@ -107,6 +119,13 @@ function mutationRequests(p: Seeded): Record<string, { path: string; body?: unkn
     "PATCH /api/components/[id]": [{ path: `/api/components/${p.componentId}`, body: { description: "changed by a reader" } }],
     "DELETE /api/components/[id]": [{ path: `/api/components/${p.componentId}` }],
     "POST /api/components/[id]/versions": [{ path: `/api/components/${p.componentId}/versions`, raw: "--x--\r\n", headers: { "Content-Type": "multipart/form-data; boundary=x" } }],
+    "POST /api/project-subscriptions": [{ path: "/api/project-subscriptions", body: { event: "job-failed", recipient: { channel: "email", address: "reader@example.com" } } }],
+    "DELETE /api/project-subscriptions/[id]": [{ path: `/api/project-subscriptions/${p.subscriptionId}` }],
+    "POST /api/project-subscriptions/[id]/test": [{ path: `/api/project-subscriptions/${p.subscriptionId}/test` }],
+    "POST /api/project-subscriptions/[id]/deliveries/[deliveryId]/send-again": [{ path: `/api/project-subscriptions/${p.subscriptionId}/deliveries/${p.deliveryId}/send-again` }],
+    "POST /api/schedules": [{ path: "/api/schedules", body: { configurationId: "1" } }],
+    "PATCH /api/schedules/[id]": [{ path: `/api/schedules/${p.scheduleId}`, body: { state: "disabled" } }],
+    "DELETE /api/schedules/[id]": [{ path: `/api/schedules/${p.scheduleId}` }],
     "POST /api/tokens": [{ path: "/api/tokens", body: { description: "made by a reader", canManageJobs: true } }],
     "DELETE /api/tokens/[id]": [{ path: `/api/tokens/${p.tokenId}` }],
     "POST /api/v2/storage/buckets": [{ path: "/api/v2/storage/buckets", body: { name: "more", stage: "in" } }],
@@ -116,9 +135,18 @@ function mutationRequests(p: Seeded): Record<string, { path: string; body?: unkn
     "PUT /api/v2/storage/components/[component]/configs/[config]": [{ path: cfg, body: { name: "renamed by a reader" } }],
     "POST /api/v2/storage/components/[component]/configs/[config]/rows": [{ path: `${cfg}/rows`, body: { name: "row by a reader" } }],
     "PUT /api/v2/storage/components/[component]/configs/[config]/rows/[row]": [{ path: `${cfg}/rows/${p.rowId}`, body: { name: "renamed row" } }],
+    "DELETE /api/v2/storage/components/[component]/configs/[config]": [{ path: cfg }],
+    "DELETE /api/v2/storage/components/[component]/configs/[config]/rows/[row]": [{ path: `${cfg}/rows/${p.rowId}`, body: {} }],
+    "PUT /api/v2/storage/components/[component]/configs/[config]/rows-sort": [{ path: `${cfg}/rows-sort`, body: { rowsSortOrder: [p.rowId] } }],
+    "POST /api/v2/storage/components/[component]/configs/[config]/versions/[version]/rollback": [{ path: `${cfg}/versions/1/rollback`, body: {} }],
+    "POST /api/v2/storage/components/[component]/configs/[config]/versions/[version]/create": [{ path: `${cfg}/versions/1/create`, body: { name: "copied by a reader" } }],
     "POST /api/v2/storage/events": [{ path: "/api/v2/storage/events", body: { message: "by a reader", type: "info" } }],
     "POST /api/v2/storage/files": [{ path: "/api/v2/storage/files?name=reader.csv", raw: "a\n1\n", headers: { "Content-Type": "text/csv" } }],
     "DELETE /api/v2/storage/files/[id]": [{ path: `/api/v2/storage/files/${p.fileId}` }],
+    "POST /api/v2/storage/files/prepare": [
+      { path: "/api/v2/storage/files/prepare", body: { name: "reader.csv", sizeBytes: 3 } },
+      { path: "/api/v2/storage/files/prepare", raw: "name=reader.csv&sizeBytes=3&federationToken=1", headers: { "Content-Type": "application/x-www-form-urlencoded" } },
+    ],
     "DELETE /api/v2/storage/tables/[tableId]": [{ path: `/api/v2/storage/tables/${p.tableId}` }],
     "POST /api/v2/storage/tables/[tableId]/export-async": [{ path: `/api/v2/storage/tables/${p.tableId}/export-async` }],
     "POST /api/v2/storage/tables/[tableId]/import-async": [{ path: `/api/v2/storage/tables/${p.tableId}/import-async`, body: { dataFileId: p.fileId } }],
@@ -129,7 +157,7 @@ function mutationRequests(p: Seeded): Record<string, { path: string; body?: unkn
 
 /** What a project holds, to show that refused requests changed nothing. */
 async function footprint(projectId: number) {
-  const [jobs, tokens, revoked, buckets, tables, files, configs, rows, events, storageJobs, jobStatuses, configNames, components] = await Promise.all([
+  const [jobs, tokens, revoked, buckets, tables, files, configs, rows, events, storageJobs, jobStatuses, configNames, components, subscriptions, deliveries] = await Promise.all([
     db().job.count({ where: { projectId } }),
     db().token.count({ where: { projectId } }),
     db().token.count({ where: { projectId, revokedAt: { not: null } } }),
@@ -143,8 +171,11 @@ async function footprint(projectId: number) {
     db().job.findMany({ where: { projectId }, select: { id: true, desiredStatus: true }, orderBy: { id: "asc" } }),
     db().configuration.findMany({ where: { projectId }, select: { name: true, version: true }, orderBy: { pk: "asc" } }),
     db().component.findMany({ where: { projectId }, select: { id: true, description: true, updatedAt: true, _count: { select: { versions: true } } }, orderBy: { id: "asc" } }),
+    db().notificationSubscription.count({ where: { projectId } }),
+    db().notificationDelivery.count({ where: { projectId } }),
   ]);
-  return { jobs, tokens, revoked, buckets, tables, files, configs, rows, events, storageJobs, jobStatuses, configNames, components };
+  const schedules = await db().schedule.findMany({ where: { projectId }, select: { id: true, state: true, configurationVersion: true }, orderBy: { id: "asc" } });
+  return { jobs, tokens, revoked, buckets, tables, files, configs, rows, events, storageJobs, jobStatuses, configNames, components, subscriptions, deliveries, schedules };
 }
 
 async function signIn(token: string): Promise<string> {
@@ -223,6 +254,15 @@ describe("auth over HTTP", () => {
       ["GET", `/api/v2/storage/files/${a.fileId}/download`],
       ["DELETE", `/api/v2/storage/files/${a.fileId}`],
       ["POST", "/api/operations", { operation: "get_job", id: a.storageJobId }],
+      ["GET", `/api/project-subscriptions/${a.subscriptionId}`],
+      ["DELETE", `/api/project-subscriptions/${a.subscriptionId}`],
+      ["GET", `/api/project-subscriptions/${a.subscriptionId}/deliveries`],
+      ["POST", `/api/project-subscriptions/${a.subscriptionId}/test`],
+      ["POST", `/api/project-subscriptions/${a.subscriptionId}/deliveries/${a.deliveryId}/send-again`],
+      ["POST", `/api/project-subscriptions/${b.subscriptionId}/deliveries/${a.deliveryId}/send-again`],
+      ["GET", `/api/schedules/${a.scheduleId}`],
+      ["PATCH", `/api/schedules/${a.scheduleId}`, { state: "disabled" }],
+      ["DELETE", `/api/schedules/${a.scheduleId}`],
     ];
     // Bucket and table ids are names, the same in both projects: B must get its own, so A's are
     // reached through ids only A has.
@@ -283,6 +323,7 @@ describe("auth over HTTP", () => {
       [`/api/v2/storage/tables?bucketId=${onlyA}`, /only_a/],
       ["/api/v2/storage/buckets", /only_a/],
       ["/api/v2/storage/components/jobdeck.noop/configs", /only-a|A only|A config/],
+      ["/api/project-subscriptions", /a-secret-hook/],
     ];
     for (const [pathname, leak] of lists) {
       const reply = await call("GET", pathname, { token: b.token });

@@ -133,9 +133,16 @@ type Fixtures = {
   component: string;
   config: string;
   row: string;
+  // Deleted by the fuzzing of DELETE …/configs/[config] and …/rows/[row].
+  victimConfig: string;
+  victimRow: string;
   victimTokenId: string;
+  victimScheduleId: string;
   componentId: string;
   victimComponentId: string;
+  subscriptionId: string;
+  victimSubscriptionId: string;
+  deliveryId: string;
   session: string;
 };
 type RouteSpec = {
@@ -156,15 +163,29 @@ const ROUTES: Record<string, RouteSpec> = {
   "/api/jobs": { body: () => ({ POST: { component: "jobdeck.noop", configData: { parameters: { a: 1 } }, mode: "run", tag: "t", backend: { size: "small" }, parallelism: 2 } }) },
   "/api/jobs/[id]": { params: (f) => ({ id: f.jobId }) },
   "/api/jobs/[id]/kill": { params: (f) => ({ id: f.victimJobId }) },
+  "/api/jobs/[id]/run-again": { params: (f) => ({ id: f.jobId }) },
   "/api/operations": { body: (f) => ({ POST: { operation: "csv_data_load", schema: f.bucketId, table: "orders", data: "id,name\n9,Zed\n", action: "upsert" } }) },
   "/api/search/jobs": {
     query: { id: "1", runId: "1", status: "success", componentId: "jobdeck.noop", limit: "10", offset: "0", sortBy: "id", sortOrder: "desc", createdTimeFrom: "2020-01-01", durationSecondsFrom: "0", cursor: "x", tokenDescription: "d" },
   },
+  "/api/search/grouped-jobs": { query: { componentId: "jobdeck.noop", configId: "1", status: "success", groupBy: "componentId", jobsPerGroup: "2", limit: "10", offset: "0" } },
   "/api/search/jobs/counts": { query: { componentId: "jobdeck.noop", createdTimeFrom: "2020-01-01" } },
   "/api/session": { body: (f) => ({ POST: { token: f.token } }), open: true },
   "/api/components": { body: () => ({ POST: { id: "hostile.made-by-fuzz", name: "Fuzzed", type: "extractor", description: "d", settings: { timeoutSeconds: 60 } } }) },
   "/api/components/[id]": { params: (f) => ({ id: f.victimComponentId }), body: () => ({ PATCH: { name: "Renamed", description: "d", settings: { network: false } } }) },
   "/api/components/[id]/versions": { params: (f) => ({ id: f.componentId }), body: () => ({ POST: { tag: "v9", command: ["python3", "main.py"] } }) },
+  "/api/project-subscriptions": {
+    body: () => ({ POST: { event: "job-failed", filters: [{ field: "job.component.id", value: "jobdeck.noop", operator: "==" }], recipient: { channel: "webhook", url: "https://hooks.example.com/x", format: "slack" }, expiresAt: "2030-01-01T00:00:00Z" } }),
+  },
+  "/api/project-subscriptions/[id]": { params: (f) => ({ id: f.victimSubscriptionId }) },
+  "/api/project-subscriptions/[id]/deliveries": { params: (f) => ({ id: f.subscriptionId }) },
+  "/api/project-subscriptions/[id]/deliveries/[deliveryId]/send-again": { params: (f) => ({ id: f.subscriptionId, deliveryId: f.deliveryId }) },
+  "/api/project-subscriptions/[id]/test": { params: (f) => ({ id: f.subscriptionId }) },
+  "/api/schedules": {
+    query: { componentId: "jobdeck.noop", configurationId: "1", tokenId: "1" },
+    body: (f) => ({ POST: { name: "Hostile schedule", configuration: { schedule: { cronTab: "0 3 * * *", timezone: "UTC", state: "disabled" }, target: { componentId: f.component, configurationId: f.config, mode: "run" } } } }),
+  },
+  "/api/schedules/[id]": { params: (f) => ({ id: f.victimScheduleId }), body: () => ({ PATCH: { state: "disabled", name: "Renamed" } }) },
   "/api/tokens": { body: () => ({ POST: { description: "hostile-input", canManageJobs: false } }) },
   "/api/tokens/[id]": { params: (f) => ({ id: f.victimTokenId }) },
   "/api/v2/storage/buckets": { body: () => ({ POST: { name: "hostile", stage: "in", description: "d" } }) },
@@ -176,21 +197,37 @@ const ROUTES: Record<string, RouteSpec> = {
     body: () => ({ POST: { name: "Hostile", description: "d", configuration: { parameters: {} }, isDisabled: false } }),
   },
   "/api/v2/storage/components/[component]/configs/[config]": {
-    params: (f) => ({ component: f.component, config: f.config }),
+    params: (f) => ({ component: f.component, config: f.victimConfig }),
     body: () => ({ PUT: { name: "Renamed", description: "d", configuration: { parameters: {} }, changeDescription: "c" } }),
   },
   "/api/v2/storage/components/[component]/configs/[config]/rows": {
     params: (f) => ({ component: f.component, config: f.config }),
     body: () => ({ POST: { name: "Row", configuration: {}, isDisabled: false } }),
   },
+  "/api/v2/storage/components/[component]/configs/[config]/rows-sort": {
+    params: (f) => ({ component: f.component, config: f.config }),
+    body: (f) => ({ PUT: { rowsSortOrder: [f.row], changeDescription: "c", version: 1 } }),
+  },
+  "/api/v2/storage/components/[component]/configs/[config]/versions": { params: (f) => ({ component: f.component, config: f.config }), query: { limit: "10", offset: "0" } },
+  "/api/v2/storage/components/[component]/configs/[config]/versions/[version]": { params: (f) => ({ component: f.component, config: f.config, version: "1" }) },
+  "/api/v2/storage/components/[component]/configs/[config]/versions/[version]/rollback": {
+    params: (f) => ({ component: f.component, config: f.config, version: "1" }),
+    body: () => ({ POST: { changeDescription: "c" } }),
+  },
+  "/api/v2/storage/components/[component]/configs/[config]/versions/[version]/create": {
+    params: (f) => ({ component: f.component, config: f.config, version: "1" }),
+    body: () => ({ POST: { name: "Copy", description: "d", changeDescription: "c" } }),
+  },
   "/api/v2/storage/components/[component]/configs/[config]/rows/[row]": {
-    params: (f) => ({ component: f.component, config: f.config, row: f.row }),
+    params: (f) => ({ component: f.component, config: f.config, row: f.victimRow }),
     body: () => ({ PUT: { name: "Row 2", configuration: { a: 1 }, isDisabled: true } }),
   },
   "/api/v2/storage/events": { query: { runId: "1", sinceId: "1", maxId: "100", limit: "10", q: "x" }, body: () => ({ POST: { message: "m", type: "info", runId: "1", component: "c" } }) },
   "/api/v2/storage/files": { query: { name: "data.csv", tags: "a", q: "x", runId: "1", id: "1", limit: "10", offset: "0", expiresIn: "60" }, upload: true },
   "/api/v2/storage/files/[id]": { params: (f) => ({ id: f.victimFileId }) },
   "/api/v2/storage/files/[id]/download": { params: (f) => ({ id: f.fileId }) },
+  "/api/v2/storage/files/[id]/upload": { params: (f) => ({ id: f.victimFileId }), query: { project: "1", expires: "9999999999", signature: "x" }, open: true },
+  "/api/v2/storage/files/prepare": { body: () => ({ POST: { name: "prepared.csv", sizeBytes: 12, tags: ["a"], isPermanent: false, federationToken: true } }) },
   "/api/v2/storage/jobs": { query: { tableId: "in.c-a.b", status: "success", operationName: "tableImport", runId: "1", id: "1", limit: "10", offset: "0" } },
   "/api/v2/storage/jobs/[id]": { params: (f) => ({ id: f.storageJobId }) },
   "/api/v2/storage/tables": { query: { bucketId: "in.c-a" } },
@@ -513,7 +550,19 @@ async function makeFixtures(): Promise<Fixtures> {
   const storageJob = await api("GET", "/api/v2/storage/jobs?limit=1");
   const config = await api("POST", "/api/v2/storage/components/jobdeck.noop/configs", { body: { name: "Hostile fixture" } });
   const row = await api("POST", `/api/v2/storage/components/jobdeck.noop/configs/${config.json!.id}/rows`, { body: { name: "Row" } });
+  const victimRow = await api("POST", `/api/v2/storage/components/jobdeck.noop/configs/${config.json!.id}/rows`, { body: { name: "Doomed row" } });
+  const victimConfig = await api("POST", "/api/v2/storage/components/jobdeck.noop/configs", { body: { name: "Hostile victim" } });
+  const victimSchedule = await api("POST", "/api/schedules", { body: { name: "Hostile victim", configuration: { schedule: { cronTab: "0 3 * * *", state: "disabled" }, target: { componentId: "jobdeck.noop", configurationId: config.json!.id } } } });
+  expect(victimSchedule.status).toBe(201);
   for (const id of ["hostile.fixture", "hostile.victim"]) expect((await api("POST", "/api/components", { body: { id, name: id } })).status).toBe(201);
+  const subscriptions = [];
+  for (const address of ["fixture@example.com", "victim@example.com"]) {
+    const made = await api("POST", "/api/project-subscriptions", { body: { event: "job-failed", recipient: { channel: "email", address } } });
+    expect(made.status).toBe(201);
+    subscriptions.push(made.json!.id);
+  }
+  const delivery = await api("POST", `/api/project-subscriptions/${subscriptions[0]}/test`);
+  expect(delivery.status).toBe(202);
   const session = await fetch(`${server.base}/api/session`, { method: "POST", headers: { "Content-Type": "application/json", Origin: server.base }, body: JSON.stringify({ token }) });
   expect(session.status).toBe(200);
   return {
@@ -534,7 +583,13 @@ async function makeFixtures(): Promise<Fixtures> {
     component: "jobdeck.noop",
     config: config.json!.id,
     row: (row.json as unknown as { rows: { id: string }[] }).rows[0]!.id,
+    victimConfig: victimConfig.json!.id as string,
+    victimRow: (victimRow.json as unknown as { rows: { id: string }[] }).rows[1]!.id,
     victimTokenId: String(victimToken.id),
+    subscriptionId: subscriptions[0]!,
+    victimSubscriptionId: subscriptions[1]!,
+    deliveryId: delivery.json!.id,
+    victimScheduleId: victimSchedule.json!.id,
     session: /jobdeck_session=([^;]+)/.exec(session.headers.get("set-cookie") ?? "")![1]!,
   };
 }

@@ -18,27 +18,30 @@ export type JobdeckServer = {
   stop(): Promise<void>;
 };
 
-export async function startJobdeckServer(options: { databaseUrl: string; env?: Record<string, string> }): Promise<JobdeckServer> {
-  const port = await freePort(3500, 3599);
+/** `databaseUrl: null` runs the embedded default (PGlite in the data folder, workers inside the server). */
+export async function startJobdeckServer(options: { databaseUrl: string | null; env?: Record<string, string>; ports?: [number, number] }): Promise<JobdeckServer> {
+  const port = await freePort(...(options.ports ?? [3500, 3599]));
   const base = `http://127.0.0.1:${port}`;
   const parentDir = mkdtempSync(path.join(os.tmpdir(), "jobdeck-faults-server-"));
   const dataDir = path.join(parentDir, "data");
   mkdirSync(dataDir);
   const demoToken = `faults-demo-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   let output = "";
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: options.databaseUrl ?? "",
+    PORT: String(port),
+    JOBDECK_DATA_DIR: dataDir,
+    JOBDECK_DEMO_TOKEN: demoToken,
+    JOBDECK_DEMO_ACTIVITY: "0",
+    ...(options.databaseUrl !== null && { JOBDECK_IN_PROCESS_WORKERS: "1" }),
+    JOBDECK_PUBLIC_URL: base,
+    ...options.env,
+  };
+  if (options.databaseUrl === null) delete childEnv.DATABASE_URL;
   const child: ChildProcess = spawn("npm", ["start"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: options.databaseUrl,
-      PORT: String(port),
-      JOBDECK_DATA_DIR: dataDir,
-      JOBDECK_DEMO_TOKEN: demoToken,
-      JOBDECK_DEMO_ACTIVITY: "0",
-      JOBDECK_IN_PROCESS_WORKERS: "1",
-      JOBDECK_PUBLIC_URL: base,
-      ...options.env,
-    },
+    env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

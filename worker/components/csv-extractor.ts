@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { env } from "@/lib/env";
+import { outboundFetch, outboundPolicy, OutboundRefusedError } from "@/lib/net/outbound";
 import { flag, outputTableMappings, text, textList } from "./config";
 import { type ComponentDefinition, UserError } from "./types";
 
@@ -21,9 +22,13 @@ export const csvExtractor: ComponentDefinition = {
     await log(`Downloading ${url.href}`);
     let response: Response;
     try {
-      response = await fetch(url, { signal, redirect: "follow" });
+      // Through the guard: no loopback, private or metadata address, after DNS and on every redirect.
+      response = await outboundFetch(url, { signal, policy: outboundPolicy("components") });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
+      if (error instanceof OutboundRefusedError) {
+        throw new UserError(`Could not download ${url.href}: ${error.reason}. Ask the operator to allow the host in JOBDECK_OUTBOUND_ALLOW_HOSTS if it is meant to be reached.`);
+      }
       throw new UserError(`Could not download ${url.href}: ${error instanceof Error ? (error.cause as Error)?.message ?? error.message : error}`);
     }
     if (!response.ok || !response.body) throw new UserError(`Downloading ${url.href} answered HTTP ${response.status}.`);

@@ -5,6 +5,7 @@ import { filesWriter } from "./files-writer";
 import { generator } from "./generator";
 import { noop } from "./noop";
 import { pythonTransformation } from "./python-transformation";
+import { scheduler } from "./scheduler";
 import { sqlTransformation } from "./sql-transformation";
 import type { ComponentDefinition } from "./types";
 
@@ -16,7 +17,7 @@ const orchestrator: ComponentDefinition = {
   description: "Runs tasks in phases: phase N+1 starts when phase N has finished.",
 };
 
-export const COMPONENTS: ComponentDefinition[] = [orchestrator, csvExtractor, sqlTransformation, filesWriter, generator, noop, pythonTransformation];
+export const COMPONENTS: ComponentDefinition[] = [orchestrator, csvExtractor, sqlTransformation, filesWriter, generator, noop, pythonTransformation, scheduler];
 
 const byId = new Map(COMPONENTS.map((c) => [c.id, c]));
 export function findComponent(id: string): ComponentDefinition | undefined {

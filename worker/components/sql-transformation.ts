@@ -1,7 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { mappings } from "./config";
+import { openSqlWorkspace, SqlWorkspaceError } from "./sql-workspace";
 import type { TableRef } from "./storage-client";
 import { type ComponentDefinition, UserError } from "./types";
 
@@ -11,7 +11,9 @@ const lastPart = (tableId: string) => tableId.split(".").at(-1)!;
 /**
  * Runs SQL over input tables in a throwaway in-memory PGlite workspace: the inputs are exported
  * from Storage and copied in, the SQL runs there (it can never reach Jobdeck's own database), and
- * the output tables are copied out and imported into Storage.
+ * the output tables are copied out and imported into Storage. The workspace runs in a worker thread
+ * (sql-workspace.ts): a long query never holds the server's or the worker's event loop, and a kill
+ * ends it mid-query.
  */
 export const sqlTransformation: ComponentDefinition = {
   id: "jobdeck.sql-transformation",
@@ -24,16 +26,18 @@ export const sqlTransformation: ComponentDefinition = {
     const outputs = mappings(configuration, "output", lastPart);
     const sql = Array.isArray(configuration.sql) ? configuration.sql.join(";\n") : configuration.sql;
     if (typeof sql !== "string" || sql.trim() === "") throw new UserError('Configuration "sql" must be SQL text or a list of statements.');
-    const workspace = new PGlite();
+    const workspace = openSqlWorkspace(signal);
     try {
       const read: TableRef[] = [];
       for (const input of inputs) {
         const { table, open } = await storage.readTable(input.source, input.filters);
         read.push(table);
         const columns = table.columns.map((c) => `${q(c.name)} text`).join(", ");
-        await workspace.exec(`CREATE TABLE ${q(input.destination)} (${columns})`);
-        const blob = new Blob([await buffer(await open())]);
-        await workspace.query(`COPY ${q(input.destination)} FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], { blob });
+        await workspace.load(
+          `CREATE TABLE ${q(input.destination)} (${columns})`,
+          `COPY ${q(input.destination)} FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`,
+          await buffer(await open()),
+        );
         await log(`Loaded ${input.source} as "${input.destination}"`);
         if (signal.aborted) throw signal.reason;
       }
@@ -41,19 +45,20 @@ export const sqlTransformation: ComponentDefinition = {
       try {
         await workspace.exec(sql);
       } catch (error) {
-        throw new UserError(`SQL failed: ${error instanceof Error ? error.message : error}`);
+        if (!(error instanceof SqlWorkspaceError)) throw error;
+        throw new UserError(`SQL failed: ${error.message}`);
       }
       const written: TableRef[] = [];
       for (const output of outputs) {
         if (signal.aborted) throw signal.reason;
-        let blob: Blob | undefined;
+        let csv: Buffer;
         try {
-          const result = await workspace.query(`COPY (SELECT * FROM ${q(output.source)}) TO '/dev/blob' WITH (FORMAT csv, HEADER true)`);
-          blob = result.blob;
+          csv = await workspace.export(`COPY (SELECT * FROM ${q(output.source)}) TO '/dev/blob' WITH (FORMAT csv, HEADER true)`);
         } catch (error) {
-          throw new UserError(`Output "${output.source}": ${error instanceof Error ? error.message : error}`);
+          if (!(error instanceof SqlWorkspaceError)) throw error;
+          throw new UserError(`Output "${output.source}": ${error.message}`);
         }
-        const file = await storage.saveFile(`${output.source}.csv`, Readable.from(Buffer.from(await blob!.arrayBuffer())), ["sql-transformation"]);
+        const file = await storage.saveFile(`${output.source}.csv`, Readable.from(csv), ["sql-transformation"]);
         const table = await storage.writeTable(output.destination, file, { incremental: output.incremental, primaryKey: output.primaryKey });
         if (table) {
           written.push(table);

@@ -5,8 +5,9 @@ import { signIn } from "@/lib/auth/sign-in";
 import type { AuthContext } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { ApiError, forbidden } from "@/lib/errors";
-import { signInLimiter } from "@/lib/auth/rate-limit";
+import { ApiError, forbidden, TooManyRequestsError } from "@/lib/errors";
+import { limitKeys, signInLimiter } from "@/lib/auth/rate-limit";
+import { isLoopback } from "@/lib/net/client-address";
 import { type SessionJson, signInSchema } from "@/lib/schemas/session";
 
 function sessionJson(auth: AuthContext): SessionJson {
@@ -21,16 +22,21 @@ export const GET = withAuth({ permission: "read" }, async (_request, { auth }) =
 export const POST = withErrors(async (request: NextRequest) => {
   if (!isSameOrigin(request)) throw forbidden("Sign in from the Jobdeck dashboard.");
   const client = clientAddress(request);
-  const wait = signInLimiter.retryAfter(client);
-  if (wait > 0) {
-    throw new ApiError(429, "tooManyAttempts", `Too many failed sign-ins; try again in ${wait} seconds.`);
-  }
   const credentials = await readJson(request, signInSchema);
-  const session = await signIn({ db: db(), credentials, demoAllowed: env.demoSignIn }).catch((error: unknown) => {
-    if (error instanceof ApiError && error.status === 401) signInLimiter.recordFailure(client);
+  const keys = limitKeys({ client, token: "token" in credentials ? credentials.token : null });
+  // The demo needs no secret: only for this machine, unless the operator opened it (JOBDECK_DEMO_SIGNIN=1).
+  const demoAllowed = env.demoSignIn && (env.demoSignInAnywhere || client === "local" || isLoopback(client));
+  // A valid token signs in whatever failed before it; a wrong one past the limit waits (a backoff per
+  // client and per token prefix, never for everyone).
+  const session = await signIn({ db: db(), credentials, demoAllowed }).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 401) {
+      signInLimiter.recordFailure(keys);
+      const wait = signInLimiter.retryAfter(keys);
+      if (wait > 0) throw new TooManyRequestsError("tooManyAttempts", `Too many failed sign-ins; try again in ${wait} seconds.`, wait);
+    }
     throw error;
   });
-  signInLimiter.reset(client);
+  signInLimiter.reset([`client:${client}`]);
   const response = NextResponse.json(sessionJson(session.auth));
   response.cookies.set(SESSION_COOKIE, session.sessionId, {
     httpOnly: true,

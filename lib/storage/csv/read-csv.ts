@@ -7,6 +7,8 @@ import { CsvError } from "@/lib/storage/csv/csv-error";
 import { Utf8Check } from "@/lib/storage/csv/utf8-check";
 
 export type CsvRecord = { line: number; values: string[] };
+/** Keboola's CSV options: a one-character delimiter and enclosure (RFC 4180's comma and quote by default). */
+export type CsvDialect = { delimiter?: string; enclosure?: string };
 
 // A record larger than this is refused: an unclosed quote must not pull the file into memory.
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -46,10 +48,20 @@ function recordStartLine(e: ParserFailure): number {
  * Yields the records of a CSV stream (the header first) with the line each ends on.
  * Empty lines are skipped; every record must have as many values as the first.
  */
-export async function* readCsv(source: Readable): AsyncGenerator<CsvRecord> {
+export async function* readCsv(source: Readable, dialect: CsvDialect = {}): AsyncGenerator<CsvRecord> {
   const check = new Utf8Check();
   // raw: the failed record's text, to find where an unclosed quote opened.
-  const parser = parse({ bom: true, info: true, raw: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES, relax_column_count: false });
+  const parser = parse({
+    bom: true,
+    info: true,
+    raw: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_BYTES,
+    relax_column_count: false,
+    delimiter: dialect.delimiter ?? ",",
+    // Keboola's `enclosure`: an empty one means values are never enclosed.
+    quote: dialect.enclosure === "" ? false : (dialect.enclosure ?? '"'),
+  });
   // Errors of the source or the checker end the parser with the same error.
   source.on("error", (e) => parser.destroy(e));
   check.on("error", (e) => parser.destroy(e));

@@ -1,21 +1,21 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { rm } from "node:fs/promises";
-import path from "node:path";
 import type { Readable } from "node:stream";
 import type { Db } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { File } from "@/lib/generated/prisma/client";
-import { writeFileAtomically } from "@/lib/storage/files/write-file";
+import { type FileStore, pickFileStore } from "@/lib/storage/files/file-store";
 
 // Keboola keeps non-permanent files 15 days.
 export const DEFAULT_FILE_TTL_MS = 15 * 86_400_000;
 export const MAX_FILE_BYTES = env.JOBDECK_MAX_FILE_BYTES;
 
-/**
- * Streams bytes into the files folder and records them as a File. The bytes land under a generated
- * path (`<projectId>/<yyyy-mm>/<uuid>`), never under the name the caller gave.
- */
+/** A new File's key in the store: `<projectId>/<yyyy-mm>/<uuid>`, never the name the caller gave. */
+export function newStoragePath(projectId: number, now: Date, uuid: string = randomUUID()): string {
+  return `${projectId}/${now.toISOString().slice(0, 7)}/${uuid}`;
+}
+
+/** Streams bytes into the Files backend and records them as a File. */
 export async function storeFile(options: {
   db: Db;
   projectId: number;
@@ -28,20 +28,20 @@ export async function storeFile(options: {
   // null: permanent. Absent: DEFAULT_FILE_TTL_MS from now.
   expiresAt?: Date | null;
   filesDir?: string;
+  store?: FileStore;
   // Jobs pass a name derived from their id so that a retry overwrites its own leftovers.
   tempName?: string;
   now?: Date;
 }): Promise<File> {
-  const filesDir = options.filesDir ?? env.filesDir;
+  const store = pickFileStore(options);
   const now = options.now ?? new Date();
   const uuid = randomUUID();
-  const storagePath = path.posix.join(String(options.projectId), now.toISOString().slice(0, 7), uuid);
-  const written = await writeFileAtomically({
-    filesDir,
-    storagePath,
-    tempName: options.tempName ?? `${uuid}.part`,
-    source: options.source,
+  const storagePath = newStoragePath(options.projectId, now, uuid);
+  const contentType = options.contentType ?? contentTypeFor(options.name);
+  const written = await store.put(storagePath, options.source, {
     maxBytes: MAX_FILE_BYTES,
+    contentType,
+    tempName: options.tempName ?? `${uuid}.part`,
   });
   try {
     return await options.db.file.create({
@@ -51,7 +51,7 @@ export async function storeFile(options: {
         name: options.name,
         sizeBytes: written.sizeBytes,
         sha256: written.sha256,
-        contentType: options.contentType ?? contentTypeFor(options.name),
+        contentType,
         tags: [...new Set(options.tags ?? [])],
         runId: options.runId ?? null,
         storagePath,
@@ -60,7 +60,7 @@ export async function storeFile(options: {
       },
     });
   } catch (error) {
-    await rm(path.join(filesDir, storagePath), { force: true }).catch(() => undefined);
+    await store.delete(storagePath).catch(() => undefined);
     throw error;
   }
 }

@@ -1,20 +1,15 @@
 import "server-only";
 // Writes a stream to a file under the files folder: first to a temporary name, then renamed into
 // place, so a reader never sees half a file. Counts bytes and hashes them on the way.
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { toFileWriteError } from "@/lib/storage/files/fs-errors";
+import { byteMeter } from "@/lib/storage/files/meter";
 
-export class FileTooLargeError extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`The file is larger than ${maxBytes} bytes.`);
-    this.name = "FileTooLargeError";
-  }
-}
+export { FileTooLargeError } from "@/lib/storage/files/meter";
 
 export const TEMP_DIR = ".tmp";
 
@@ -26,27 +21,19 @@ export async function writeFileAtomically(options: {
   tempName: string;
   source: Readable;
   maxBytes: number;
+  expectedSize?: number;
 }): Promise<{ sizeBytes: bigint; sha256: string }> {
   const temp = path.join(options.filesDir, TEMP_DIR, options.tempName);
   const final = path.join(options.filesDir, options.storagePath);
-  let size = 0;
-  const hash = createHash("sha256");
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      size += chunk.length;
-      if (size > options.maxBytes) return callback(new FileTooLargeError(options.maxBytes));
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
+  const meter = byteMeter(options);
   try {
     await mkdir(path.dirname(temp), { recursive: true });
     await mkdir(path.dirname(final), { recursive: true });
-    await pipeline(options.source, meter, createWriteStream(temp, { flags: "w" }));
+    await pipeline(options.source, meter.stream, createWriteStream(temp, { flags: "w" }));
     await rename(temp, final);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
     throw toFileWriteError(error) ?? error;
   }
-  return { sizeBytes: BigInt(size), sha256: hash.digest("hex") };
+  return meter.result();
 }

@@ -5,13 +5,15 @@ import "server-only";
 import type { AuthContext } from "@/lib/auth/tokens";
 import type { Db } from "@/lib/db";
 import { ApiError, invalidInput } from "@/lib/errors";
-import type { CreateTableAsyncInput, DeleteRowsInput, ExportFilters, ImportAsyncInput } from "@/lib/schemas/storage";
+import type { Reservation } from "@/lib/jobs/idempotency";
+import type { CreateTableAsyncInput, CsvOptions, DeleteRowsInput, ExportFilters, ImportAsyncInput } from "@/lib/schemas/storage";
 import { findBucket } from "@/lib/storage/buckets";
 import { getFile } from "@/lib/storage/files/get-file";
 import { enqueueStorageJob } from "@/lib/storage/jobs/enqueue-storage-job";
-import { findTable } from "@/lib/storage/tables";
+import { checkFilterColumns, findTable } from "@/lib/storage/tables";
 
-type Common = { db: Db; auth: AuthContext; runId: string | null };
+/** `reservation`: the request's Idempotency-Key, taken by the job it queues (lib/jobs/idempotency.ts). */
+type Common = { db: Db; auth: AuthContext; runId: string | null; reservation?: Reservation | null };
 
 async function requireFile(options: Common & { fileId: string }) {
   try {
@@ -34,9 +36,10 @@ export async function requestTableCreate(options: Common & { bucketId: string; i
     db,
     auth,
     runId: options.runId,
+    reservation: options.reservation,
     operationName: "tableCreate",
     tableId,
-    operationParams: { bucketId: bucket.bucketId, name: input.name, dataFileId: input.dataFileId, primaryKey: input.primaryKey ?? [] },
+    operationParams: { bucketId: bucket.bucketId, name: input.name, dataFileId: input.dataFileId, primaryKey: input.primaryKey ?? [], ...csvParams(input.csv) },
   });
 }
 
@@ -47,14 +50,23 @@ export async function requestTableImport(options: Common & { tableId: string; in
     throw invalidInput(`action: "${input.action}" needs a table with a primary key; ${table.tableId} has none`, "action");
   }
   if (input.action && !input.incremental) throw invalidInput("action: only an incremental import takes an action", "action");
+  const unknown = (input.columns ?? []).find((c: string) => !table.columns.includes(c));
+  if (unknown !== undefined) throw invalidInput(`columns: "${unknown}" is not a column of ${table.tableId}`, "columns");
   await requireFile({ ...options, fileId: input.dataFileId });
   return enqueueStorageJob({
     db,
     auth,
     runId: options.runId,
+    reservation: options.reservation,
     operationName: "tableImport",
     tableId: table.tableId,
-    operationParams: { dataFileId: input.dataFileId, incremental: input.incremental, ...(input.action && { action: input.action }) },
+    operationParams: {
+      dataFileId: input.dataFileId,
+      incremental: input.incremental,
+      ...(input.action && { action: input.action }),
+      ...csvParams(input.csv),
+      ...(input.columns && input.columns.length > 0 && { columns: input.columns }),
+    },
   });
 }
 
@@ -67,30 +79,33 @@ export async function requestTableOperation(options: Common & { tableId: string;
  * tableExport with Keboola's filters: `columns` (chosen and ordered), `whereColumn`/`whereValues`/
  * `whereOperator`, `limit`. The columns must be the table's (422 naming the field).
  */
-export async function requestTableExport(options: Common & { tableId: string; filters?: ExportFilters }) {
+export async function requestTableExport(options: Common & { tableId: string; filters?: ExportFilters; file?: KeboolaExportFile }) {
   const { db, auth } = options;
   const filters = options.filters ?? {};
   const table = await findTable({ db, projectId: auth.projectId, tableId: options.tableId });
-  const unknown = (filters.columns ?? []).find((c) => !table.columns.includes(c));
-  if (unknown !== undefined) throw invalidInput(`columns: "${unknown}" is not a column of ${table.tableId}`, "columns");
-  const twice = (filters.columns ?? []).find((c, i, all) => all.indexOf(c) !== i);
-  if (twice !== undefined) throw invalidInput(`columns: "${twice}" is listed twice`, "columns");
-  if (filters.whereColumn !== undefined && !table.columns.includes(filters.whereColumn)) {
-    throw invalidInput(`whereColumn: "${filters.whereColumn}" is not a column of ${table.tableId}`, "whereColumn");
-  }
+  checkFilterColumns(table, filters);
   return enqueueStorageJob({
     db,
     auth,
     runId: options.runId,
+    reservation: options.reservation,
     operationName: "tableExport",
     tableId: table.tableId,
     operationParams: {
       ...(filters.columns && filters.columns.length > 0 && { columns: filters.columns }),
       ...(filters.whereColumn !== undefined && { whereColumn: filters.whereColumn, whereValues: filters.whereValues ?? [], whereOperator: filters.whereOperator ?? "eq" }),
       ...(filters.limit !== undefined && { limit: filters.limit }),
+      ...(options.file && { fileFormat: "rfc", ...(options.file.gzip && { gzip: true }) }),
     },
   });
 }
+
+/**
+ * An export as Keboola's Storage API writes it (export-async): RFC 4180 with every value quoted,
+ * no header (Keboola's clients add it from the table's columns), gzipped when asked. Without it, an
+ * export is Jobdeck's own CSV with a header (what components' input mapping reads).
+ */
+export type KeboolaExportFile = { gzip: boolean };
 
 export async function requestRowsDelete(options: Common & { tableId: string; input: DeleteRowsInput }) {
   const { db, auth, input } = options;
@@ -102,6 +117,7 @@ export async function requestRowsDelete(options: Common & { tableId: string; inp
     db,
     auth,
     runId: options.runId,
+    reservation: options.reservation,
     operationName: "tableRowsDelete",
     tableId: table.tableId,
     operationParams: {
@@ -109,4 +125,14 @@ export async function requestRowsDelete(options: Common & { tableId: string; inp
       ...(input.timestampColumn !== undefined && { timestampColumn: input.timestampColumn, before: input.before?.toISOString() }),
     },
   });
+}
+
+/** Only what differs from RFC 4180 with a header goes into the job's parameters. */
+function csvParams(csv: Partial<CsvOptions> | undefined) {
+  if (!csv) return {};
+  return {
+    ...(csv.delimiter !== undefined && csv.delimiter !== "," && { delimiter: csv.delimiter }),
+    ...(csv.enclosure !== undefined && csv.enclosure !== '"' && { enclosure: csv.enclosure }),
+    ...(csv.withoutHeaders && { withoutHeaders: true }),
+  };
 }

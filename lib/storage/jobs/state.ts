@@ -4,7 +4,7 @@
 export const STORAGE_JOB_STATUSES = ["waiting", "processing", "success", "error"] as const;
 export type StorageJobStatus = (typeof STORAGE_JOB_STATUSES)[number];
 
-export const STORAGE_OPERATIONS = ["tableCreate", "tableImport", "tableExport", "tableDrop", "tableSnapshotCreate", "tableRowsDelete"] as const;
+export const STORAGE_OPERATIONS = ["tableCreate", "tableImport", "tableExport", "tableDrop", "tableSnapshotCreate", "tableRowsDelete", "bucketDelete"] as const;
 export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
 
 const FINAL: ReadonlySet<StorageJobStatus> = new Set(["success", "error"]);

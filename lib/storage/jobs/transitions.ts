@@ -37,7 +37,16 @@ export async function renewLease(options: { db: Db; jobId: bigint; workerId: str
 }
 
 export type StorageJobEnd =
-  | { status: "success"; results: Record<string, unknown>; inBytes?: bigint; outBytes?: bigint }
+  | {
+      status: "success";
+      results: Record<string, unknown>;
+      inBytes?: bigint;
+      outBytes?: bigint;
+      inCompressed?: boolean;
+      inBytesUncompressed?: bigint;
+      outCompressed?: boolean;
+      outBytesUncompressed?: bigint;
+    }
   | { status: "error"; code: string; message: string };
 
 /** Ends a processing job that this worker holds; false when it no longer holds it. */
@@ -50,7 +59,18 @@ export async function finishStorageJob(options: { db: Db; jobId: bigint; workerI
       endTime: options.now ?? new Date(),
       leaseExpiresAt: null,
       ...(end.status === "success"
-        ? { results: end.results as object, inBytes: end.inBytes ?? 0n, outBytes: end.outBytes ?? 0n, errorCode: null, errorMessage: null }
+        ? {
+            results: end.results as object,
+            inBytes: end.inBytes ?? 0n,
+            outBytes: end.outBytes ?? 0n,
+            // Uncompressed sizes default to the stored ones (an uncompressed file).
+            inCompressed: end.inCompressed ?? false,
+            inBytesUncompressed: end.inBytesUncompressed ?? end.inBytes ?? 0n,
+            outCompressed: end.outCompressed ?? false,
+            outBytesUncompressed: end.outBytesUncompressed ?? end.outBytes ?? 0n,
+            errorCode: null,
+            errorMessage: null,
+          }
         : { errorCode: end.code, errorMessage: end.message.slice(0, 2000) }),
     },
   });

@@ -20,7 +20,14 @@ export function toStorageJobJson(job: StorageJobRow, origin: string): StorageJob
     runId: job.runId,
     results: (job.results as Record<string, unknown> | null) ?? null,
     creatorToken: { id: String(job.token.id), description: job.token.description },
-    metrics: { inBytes: Number(job.inBytes), outBytes: Number(job.outBytes) },
+    metrics: {
+      inCompressed: job.inCompressed,
+      inBytes: Number(job.inBytes),
+      inBytesUncompressed: Number(job.inBytesUncompressed),
+      outCompressed: job.outCompressed,
+      outBytes: Number(job.outBytes),
+      outBytesUncompressed: Number(job.outBytesUncompressed),
+    },
     error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? "" } : null,
     isFinished: isFinalStorageStatus(job.status),
     durationSeconds,
@@ -30,7 +37,8 @@ export function toStorageJobJson(job: StorageJobRow, origin: string): StorageJob
 export const withToken = { token: { select: { id: true, description: true } } } as const;
 
 /** The answer to a request that queued a Storage job: 202 with the job, as Keboola's async calls. */
-export function acceptedStorageJob(job: StorageJobRow, origin: string): Response {
+/** 202 with the new job; 200 and `Idempotent-Replayed: true` for the job an earlier request with the Idempotency-Key made. */
+export function acceptedStorageJob(job: StorageJobRow, origin: string, replayed = false): Response {
   const json = toStorageJobJson(job, origin);
-  return Response.json(json, { status: 202, headers: { Location: json.url } });
+  return Response.json(json, { status: replayed ? 200 : 202, headers: { Location: json.url, ...(replayed && { "Idempotent-Replayed": "true" }) } });
 }

@@ -4,7 +4,8 @@ import "server-only";
 import type { Db } from "@/lib/db";
 import type { File } from "@/lib/generated/prisma/client";
 import { CsvError } from "@/lib/storage/csv/csv-error";
-import { readCsv } from "@/lib/storage/csv/read-csv";
+import { type CsvDialect, readCsv } from "@/lib/storage/csv/read-csv";
+import type { FileStore } from "@/lib/storage/files/file-store";
 import { openStoredFile } from "@/lib/storage/files/open-file";
 import { columnNamesProblem, newStagingName } from "@/lib/storage/identifiers";
 import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
@@ -38,17 +39,25 @@ export async function stageCsvFile(options: {
   db: Db;
   jobId: bigint;
   file: File;
-  filesDir: string;
+  files: FileStore;
   // An import into an existing table: the header must name exactly these columns.
   expectedColumns?: readonly string[];
+  dialect?: CsvDialect;
+  // Keboola's withoutHeaders: the file's first line is data, and these are its columns.
+  header?: readonly string[];
 }): Promise<Staged> {
   const { db } = options;
-  const { stream } = await openStoredFile({ storagePath: options.file.storagePath, filesDir: options.filesDir }).catch(() => {
+  const { stream } = await openStoredFile({ storagePath: options.file.storagePath, store: options.files }).catch(() => {
     throw new StorageJobError("fileGone", `The contents of file ${options.file.id} are no longer on this server.`);
   });
   const name = newStagingName(options.jobId);
   let header: string[] | null = null;
   let created = false;
+  if (options.header) {
+    header = [...options.header];
+    await createStagingTable(db, { name, width: header.length });
+    created = true;
+  }
   let rows = 0;
   let batch: string[] = [];
   let batchBytes = 0;
@@ -66,7 +75,7 @@ export async function stageCsvFile(options: {
   };
   const drop = () => dropDataTable(db, name);
   try {
-    for await (const record of readCsv(stream)) {
+    for await (const record of readCsv(stream, options.dialect)) {
       if (header === null) {
         header = record.values.map((v) => v.trim());
         const problem = columnNamesProblem(header) ?? (options.expectedColumns ? headerMismatch(header, options.expectedColumns) : null);

@@ -9,7 +9,14 @@ import { loadDataFile } from "@/lib/storage/operations/load-data-file";
 import { assertUniqueKeys, stageCsvFile } from "@/lib/storage/operations/stage-csv-file";
 import { createDataTable, mergeStaging, tableStats } from "@/lib/storage/table-sql";
 
-const paramsSchema = z.object({ bucketId: z.string(), name: z.string(), dataFileId: z.string(), primaryKey: z.array(z.string()).default([]) });
+const paramsSchema = z.object({
+  bucketId: z.string(),
+  name: z.string(),
+  dataFileId: z.string(),
+  primaryKey: z.array(z.string()).default([]),
+  delimiter: z.string().optional(),
+  enclosure: z.string().optional(),
+});
 
 /** tableCreate: a new table whose columns are the file's header, loaded with the file's rows. */
 export async function runTableCreate(ctx: OperationContext): Promise<OperationOutcome> {
@@ -18,7 +25,7 @@ export async function runTableCreate(ctx: OperationContext): Promise<OperationOu
   const tableId = parseTableId(job.tableId ?? "");
   if (!tableId) throw new StorageJobError("invalidParams", `"${job.tableId}" is not a table id.`);
   const file = await loadDataFile(db, job.projectId, params.dataFileId);
-  const staged = await stageCsvFile({ db, jobId: job.id, file, filesDir: ctx.filesDir });
+  const staged = await stageCsvFile({ db, jobId: job.id, file, files: ctx.files, dialect: { delimiter: params.delimiter, enclosure: params.enclosure } });
   try {
     const keyProblem = primaryKeyProblem(params.primaryKey, staged.header);
     if (keyProblem) throw new CsvError(1, keyProblem);

@@ -7,7 +7,16 @@ import { loadDataFile, loadTable } from "@/lib/storage/operations/load-data-file
 import { assertUniqueKeys, stageCsvFile } from "@/lib/storage/operations/stage-csv-file";
 import { type MergeMode, mergeStaging, tableStats } from "@/lib/storage/table-sql";
 
-const paramsSchema = z.object({ dataFileId: z.string(), incremental: z.boolean().default(false), action: z.enum(IMPORT_ACTIONS).optional() });
+const paramsSchema = z.object({
+  dataFileId: z.string(),
+  incremental: z.boolean().default(false),
+  action: z.enum(IMPORT_ACTIONS).optional(),
+  delimiter: z.string().optional(),
+  enclosure: z.string().optional(),
+  withoutHeaders: z.boolean().default(false),
+  // The file's columns when it has no header (default: the table's, in order).
+  columns: z.array(z.string()).optional(),
+});
 
 /** How rows meet the table: a full import replaces it; an incremental one appends, or by key upserts. */
 export function mergeModeFor(options: { incremental: boolean; action?: (typeof IMPORT_ACTIONS)[number]; hasPrimaryKey: boolean }): MergeMode {
@@ -32,7 +41,19 @@ export async function runTableImport(ctx: OperationContext): Promise<OperationOu
   const table = await loadTable(db, job.projectId, job.tableId);
   const mode = mergeModeFor({ incremental: params.incremental, action: params.action, hasPrimaryKey: table.primaryKey.length > 0 });
   const file = await loadDataFile(db, job.projectId, params.dataFileId);
-  const staged = await stageCsvFile({ db, jobId: job.id, file, filesDir: ctx.filesDir, expectedColumns: table.columns });
+  const header = params.withoutHeaders ? (params.columns ?? table.columns) : undefined;
+  if (header && (header.length !== table.columns.length || table.columns.some((c) => !header.includes(c)))) {
+    throw new StorageJobError("columnsMismatch", `A file without a header must hold every column of ${table.tableId} (${table.columns.join(", ")}); columns names ${header.join(", ")}.`);
+  }
+  const staged = await stageCsvFile({
+    db,
+    jobId: job.id,
+    file,
+    files: ctx.files,
+    expectedColumns: table.columns,
+    dialect: { delimiter: params.delimiter, enclosure: params.enclosure },
+    ...(header && { header }),
+  });
   try {
     await assertUniqueKeys(db, staged, table.primaryKey);
     const { changed, stats } = await db.$transaction(async (tx) => {

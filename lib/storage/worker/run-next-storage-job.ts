@@ -1,11 +1,12 @@
 import "server-only";
 import { type Db, isDatabaseUnavailable } from "@/lib/db";
-import { env } from "@/lib/env";
 import { writeEvent } from "@/lib/events/write-event";
 import type { StorageJob } from "@/lib/generated/prisma/client";
 import { CsvError } from "@/lib/storage/csv/csv-error";
+import { type FileStore, pickFileStore } from "@/lib/storage/files/file-store";
 import { FileTooLargeError } from "@/lib/storage/files/write-file";
 import { toFileWriteError } from "@/lib/storage/files/fs-errors";
+import { FileStoreUnavailableError } from "@/lib/storage/files/s3-file-store";
 import { databaseWriteProblem, StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { claimNextStorageJob, finishStorageJob, LEASE_MS, MAX_ATTEMPTS, renewLease, type StorageJobEnd } from "@/lib/storage/jobs/transitions";
 import { runOperation } from "@/lib/storage/operations/run-operation";
@@ -17,6 +18,7 @@ export function classifyFailure(error: unknown, job: StorageJob): StorageJobEnd 
   if (error instanceof CsvError) return { status: "error", code: "invalidCsv", message: error.message };
   if (error instanceof StorageJobError) return { status: "error", code: error.code, message: error.message };
   if (error instanceof FileTooLargeError) return { status: "error", code: "fileTooLarge", message: error.message };
+  if (error instanceof FileStoreUnavailableError) return { status: "error", code: "fileStoreUnavailable", message: error.message };
   const fileError = toFileWriteError(error);
   if (fileError) return { status: "error", code: fileError.code, message: fileError.message };
   const databaseError = databaseWriteProblem(error);
@@ -37,6 +39,7 @@ export async function runNextStorageJob(options: {
   db: Db;
   workerId: string;
   filesDir?: string;
+  store?: FileStore;
   /** Called once a job is claimed, before it runs (the storage worker wakes another slot: more may wait). */
   onClaimed?: () => void;
 }): Promise<{ id: bigint; status: "success" | "error" } | null> {
@@ -52,8 +55,9 @@ export async function runNextStorageJob(options: {
     if (job.attempt > MAX_ATTEMPTS) {
       throw new StorageJobError("tooManyAttempts", `Gave up after ${MAX_ATTEMPTS} attempts; the workers running it stopped.`);
     }
-    const outcome = await runOperation({ db, job, filesDir: options.filesDir ?? env.filesDir });
-    end = { status: "success", results: outcome.results, inBytes: outcome.inBytes, outBytes: outcome.outBytes };
+    const outcome = await runOperation({ db, job, files: pickFileStore(options) });
+    const { results, inBytes, outBytes, inCompressed, inBytesUncompressed, outCompressed, outBytesUncompressed } = outcome;
+    end = { status: "success", results, inBytes, outBytes, inCompressed, inBytesUncompressed, outCompressed, outBytesUncompressed };
     message = outcome.message;
   } catch (error) {
     // The database went away: leave the job to be claimed again when its lease runs out.

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { db as defaultDb, type Db } from "@/lib/db";
 import { onStorageWork } from "@/lib/jobs/kill-signal";
+import type { FileStore } from "@/lib/storage/files/file-store";
 import { purgeExpiredFiles } from "@/lib/storage/files/purge-expired-files";
 import { sweepOrphanFiles } from "@/lib/storage/files/sweep-orphan-files";
 import { dropOrphanStagingTables } from "@/lib/storage/worker/drop-orphan-staging";
@@ -27,6 +28,7 @@ export async function startStorageWorker(options: {
   signal: AbortSignal;
   db?: Db;
   filesDir?: string;
+  store?: FileStore;
   pollMs?: number;
   /** Told how many slots sleep whenever one more goes to sleep (tests wait for an idle worker). */
   onIdle?: (sleeping: number) => void;
@@ -65,11 +67,11 @@ export async function startStorageWorker(options: {
       try {
         if (slot === 0 && Date.now() - lastPurge > PURGE_EVERY_MS) {
           lastPurge = Date.now();
-          await purgeExpiredFiles({ db, filesDir: options.filesDir });
-          await sweepOrphanFiles({ db, filesDir: options.filesDir });
+          await purgeExpiredFiles({ db, filesDir: options.filesDir, store: options.store });
+          await sweepOrphanFiles({ db, filesDir: options.filesDir, store: options.store });
           await dropOrphanStagingTables({ db });
         }
-        const ran = await runNextStorageJob({ db, workerId, filesDir: options.filesDir, onClaimed: wakeOne });
+        const ran = await runNextStorageJob({ db, workerId, filesDir: options.filesDir, store: options.store, onClaimed: wakeOne });
         if (!ran) await sleepUntilWoken();
       } catch (error) {
         console.error(`[storage-worker] ${workerId}: could not claim or report a job`, error);

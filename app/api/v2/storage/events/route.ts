@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { jsonResponse } from "@/lib/api/known-bytes";
-import { otherMethods, parseQuery, readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, parseQuery, readBody, withAuth } from "@/lib/api/handler";
 import { db } from "@/lib/db";
 import { listEvents, toEventJson } from "@/lib/events/list-events";
 import { eventsVersion } from "@/lib/jobs/job-version";
@@ -16,8 +16,9 @@ export const GET = withAuth({ permission: "read", versioned: ({ request }) => ev
 });
 
 export const POST = withAuth({ permission: "manage" }, async (request, { auth }) => {
-  const input = await readJson(request, createEventSchema);
-  const event = await writeEvent({ db: db(), event: { projectId: auth.projectId, ...input } });
+  const { duration, ...input } = await readBody(request, createEventSchema);
+  const params = duration === undefined ? input.params : { ...input.params, duration };
+  const event = await writeEvent({ db: db(), event: { projectId: auth.projectId, ...input, ...(params && { params }) } });
   return NextResponse.json(toEventJson(event), { status: 201 });
 });
 

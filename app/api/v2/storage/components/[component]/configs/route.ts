@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readBody, withAuth } from "@/lib/api/handler";
 import { createConfiguration, listConfigurations } from "@/lib/configurations/configurations";
 import { db } from "@/lib/db";
 import { createConfigurationSchema } from "@/lib/schemas/configurations";
@@ -11,8 +11,8 @@ export const GET = withAuth<Params>({ permission: "read" }, async (_request, { a
 );
 
 export const POST = withAuth<Params>({ permission: "manage" }, async (request, { auth, params }) => {
-  const input = await readJson(request, createConfigurationSchema);
-  const config = await createConfiguration({ db: db(), projectId: auth.projectId, componentId: params.component, input });
+  const input = await readBody(request, createConfigurationSchema);
+  const config = await createConfiguration({ db: db(), projectId: auth.projectId, componentId: params.component, input, actor: auth });
   return NextResponse.json(config, { status: 201 });
 });
 

@@ -5,12 +5,16 @@ import { db } from "@/lib/db";
 import { previewSchema } from "@/lib/schemas/storage";
 import { previewTable } from "@/lib/storage/tables";
 
-/** The first rows of a table: JSON `{columns, rows}` by default, or CSV with `format=csv`. */
+/**
+ * The first rows of a table, filtered as an export (`columns`, `whereColumn`/`whereValues[]`/
+ * `whereOperator`, `limit`): Keboola's CSV by default (RFC 4180, header first, every value quoted),
+ * or JSON `{columns, rows}` with `format=json`.
+ */
 export const GET = withAuth<{ tableId: string }>({ permission: "read" }, async (request, { auth, params }) => {
-  const { limit, format } = parseQuery(request, previewSchema);
-  const preview = await previewTable({ db: db(), projectId: auth.projectId, tableId: params.tableId, limit });
+  const { limit, format, filters } = parseQuery(request, previewSchema);
+  const preview = await previewTable({ db: db(), projectId: auth.projectId, tableId: params.tableId, limit, filters });
   if (format === "json") return NextResponse.json(preview, { headers: { "Cache-Control": "no-store" } });
-  return new NextResponse(stringify([preview.columns, ...preview.rows], { record_delimiter: "unix" }), {
+  return new NextResponse(stringify([preview.columns, ...preview.rows], { record_delimiter: "unix", quoted: true, quoted_empty: true }), {
     headers: { "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store" },
   });
 });

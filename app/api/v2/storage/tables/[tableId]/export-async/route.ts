@@ -1,41 +1,33 @@
 import type { NextRequest } from "next/server";
-import { otherMethods, queryObject, readJson, withAuth, zodToApiError } from "@/lib/api/handler";
+import { otherMethods, queryObject, readBody, withAuth, zodToApiError } from "@/lib/api/handler";
 import { db } from "@/lib/db";
-import { badRequest } from "@/lib/errors";
 import { exportAsyncSchema } from "@/lib/schemas/storage";
-import { parseRunIdHeader } from "@/lib/storage/jobs/enqueue-storage-job";
+import { startStorageJob } from "@/lib/storage/jobs/enqueue-storage-job";
 import { requestTableExport } from "@/lib/storage/jobs/requests";
 import { acceptedStorageJob } from "@/lib/storage/jobs/views";
 
+/** Exports a table to a File in Keboola's format (no header, every value quoted, `gzip=1` gzipped). */
 export const POST = withAuth<{ tableId: string }>({ permission: "manage" }, async (request, { auth, params, origin }) => {
-  const runId = parseRunIdHeader(request.headers.get("x-kbc-runid"));
-  const filters = await readFilters(request);
-  const job = await requestTableExport({ db: db(), auth, runId, tableId: params.tableId, filters });
-  return acceptedStorageJob(job, origin);
+  const input = await readExportRequest(request);
+  const { gzip, ...filters } = input;
+  const { job, replayed } = await startStorageJob({
+    request,
+    db: db(),
+    auth,
+    input,
+    start: ({ runId, reservation }) => requestTableExport({ db: db(), auth, runId, reservation, tableId: params.tableId, filters, file: { gzip: gzip === true } }),
+  });
+  return acceptedStorageJob(job, origin, replayed);
 });
 
 export const { GET, PUT, DELETE, PATCH } = otherMethods(["POST"]);
 
-/** The filters as Keboola's clients send them: a form body (`whereValues[]=`), JSON, or the query string. */
-async function readFilters(request: NextRequest) {
-  const type = request.headers.get("content-type") ?? "";
-  if (!type.includes("application/x-www-form-urlencoded") && !type.includes("multipart/form-data")) {
-    if (request.nextUrl.searchParams.size > 0 && !request.body) return parse(queryObject(request.nextUrl.searchParams));
-    return readJson(request, exportAsyncSchema);
+/** The body (JSON or a form, lib/api/handler.ts), or the query string when there is no body. */
+async function readExportRequest(request: NextRequest) {
+  if (request.nextUrl.searchParams.size > 0 && !request.body) {
+    const parsed = exportAsyncSchema.safeParse(queryObject(request.nextUrl.searchParams));
+    if (!parsed.success) throw zodToApiError(parsed.error);
+    return parsed.data;
   }
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    throw badRequest("malformedForm", "The request body is not a valid form.");
-  }
-  const fields = new URLSearchParams(request.nextUrl.searchParams);
-  for (const [key, value] of form) if (typeof value === "string") fields.append(key, value);
-  return parse(queryObject(fields));
-}
-
-function parse(value: unknown) {
-  const parsed = exportAsyncSchema.safeParse(value);
-  if (!parsed.success) throw zodToApiError(parsed.error);
-  return parsed.data;
+  return readBody(request, exportAsyncSchema);
 }

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
+import { otherMethods, readBody, withAuth } from "@/lib/api/handler";
 import { createRow, getConfiguration } from "@/lib/configurations/configurations";
 import { db } from "@/lib/db";
 import { createRowSchema } from "@/lib/schemas/configurations";
@@ -12,8 +12,8 @@ export const GET = withAuth<Params>({ permission: "read" }, async (_request, { a
 });
 
 export const POST = withAuth<Params>({ permission: "manage" }, async (request, { auth, params }) => {
-  const input = await readJson(request, createRowSchema);
-  const config = await createRow({ db: db(), projectId: auth.projectId, componentId: params.component, configId: params.config, input });
+  const input = await readBody(request, createRowSchema);
+  const config = await createRow({ db: db(), projectId: auth.projectId, componentId: params.component, configId: params.config, input, actor: auth });
   return NextResponse.json(config, { status: 201 });
 });
 

@@ -1,23 +1,24 @@
 import { NextResponse } from "next/server";
-import { otherMethods, readJson, withAuth } from "@/lib/api/handler";
-import { updateRow } from "@/lib/configurations/configurations";
+import { otherMethods, readBody, withAuth } from "@/lib/api/handler";
+import { deleteRow, updateRow } from "@/lib/configurations/configurations";
 import { db } from "@/lib/db";
-import { updateRowSchema } from "@/lib/schemas/configurations";
+import { updateRowSchema, versionActionSchema } from "@/lib/schemas/configurations";
 
 type Params = { component: string; config: string; row: string };
 
 export const PUT = withAuth<Params>({ permission: "manage" }, async (request, { auth, params }) => {
-  const input = await readJson(request, updateRowSchema);
+  const input = await readBody(request, updateRowSchema);
   return NextResponse.json(
-    await updateRow({
-      db: db(),
-      projectId: auth.projectId,
-      componentId: params.component,
-      configId: params.config,
-      rowId: params.row,
-      input,
-    }),
+    await updateRow({ db: db(), projectId: auth.projectId, componentId: params.component, configId: params.config, rowId: params.row, input, actor: auth }),
   );
 });
 
-export const { GET, POST, DELETE, PATCH } = otherMethods(["PUT"]);
+/** Answers the configuration without the row (ours; Keboola answers 204). */
+export const DELETE = withAuth<Params>({ permission: "manage" }, async (request, { auth, params }) => {
+  const input = await readBody(request, versionActionSchema);
+  return NextResponse.json(
+    await deleteRow({ db: db(), projectId: auth.projectId, componentId: params.component, configId: params.config, rowId: params.row, input, actor: auth }),
+  );
+});
+
+export const { GET, POST, PATCH } = otherMethods(["PUT", "DELETE"]);

@@ -1,0 +1,100 @@
+// Notifications under load: failing jobs arriving at a steady rate, run by worker processes on
+// PostgreSQL, each failure delivered to every one of the project's webhook subscriptions (a local
+// receiver in this process). Figures: deliveries per second, and the delay from the job's end
+// (its endTime) to the receiver having the request.
+//   npm run bench:notifications -- [--jobs 1000] [--seconds 60] [--subscriptions 10] [--workers 2] [--quick]
+import { type ChildProcess, spawn } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createToken } from "@/lib/auth/tokens";
+import { openDb } from "@/lib/db";
+import { createJob } from "@/lib/jobs/create-job";
+import { createSubscription } from "@/lib/notifications/subscriptions";
+import { createSubscriptionSchema } from "@/lib/schemas/notifications";
+import { registerComponents } from "@/prisma/seed";
+import { adminUrl, createDatabase } from "@/test/postgres";
+import { machine, options, percentile, table } from "./lib";
+
+const opts = options({ jobs: { default: "1000" }, seconds: { default: "60" }, subscriptions: { default: "10" }, workers: { default: "2" } });
+const jobs = opts.quick ? Math.min(opts.jobs, 200) : opts.jobs;
+const seconds = opts.quick ? Math.min(opts.seconds, 12) : opts.seconds;
+const expected = jobs * opts.subscriptions;
+
+const delays: number[] = [];
+const ids = new Set<string>();
+let duplicates = 0;
+let first = 0;
+let last = 0;
+const receiver = http.createServer((request, response) => {
+  let body = "";
+  request.on("data", (c: Buffer) => (body += c.toString()));
+  request.on("end", () => {
+    const at = Date.now();
+    response.writeHead(204).end();
+    const id = String(request.headers["x-jobdeck-delivery"]);
+    if (ids.has(id)) return void duplicates++;
+    ids.add(id);
+    const payload = JSON.parse(body) as { job: { endTime: string } };
+    delays.push(at - Date.parse(payload.job.endTime));
+    first ||= at;
+    last = at;
+  });
+});
+await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+
+const database = await createDatabase(adminUrl(), "jobdeck_bench_");
+const workers: ChildProcess[] = [];
+try {
+  await new Promise((r) =>
+    spawn(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: database.url }, stdio: "ignore" }).on("exit", r),
+  );
+  const { db, close } = openDb({ kind: "postgresql", url: database.url, poolSize: 4 });
+  await registerComponents(db);
+  const project = await db.project.create({ data: { name: "bench", maxProcessingJobs: 50 } });
+  const token = await createToken({ db, projectId: project.id, description: "bench" });
+  for (let i = 0; i < opts.subscriptions; i++) {
+    const input = createSubscriptionSchema.parse({ event: "job-failed", recipient: { channel: "webhook", url: `${hook}/${i}` } });
+    await createSubscription({ db, projectId: project.id, tokenId: token.id, input });
+  }
+  for (let i = 0; i < opts.workers; i++) {
+    workers.push(
+      spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "worker/main.ts"], {
+        env: { ...process.env, DATABASE_URL: database.url, WORKER_CONCURRENCY: "8", JOBDECK_WEBHOOK_ALLOW_HOSTS: "127.0.0.1" },
+        stdio: ["ignore", "ignore", "inherit"],
+      }),
+    );
+  }
+  // Failing jobs at a steady rate over `seconds`.
+  const t0 = Date.now();
+  for (let i = 0; i < jobs; i++) {
+    const due = t0 + (i * seconds * 1000) / jobs;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    await createJob({ db, auth: { projectId: project.id, tokenId: token.id }, input: { component: "jobdeck.generator", configData: { durationSeconds: 0, failureProbability: 1, i }, mode: "run" } });
+  }
+  const deadline = Date.now() + 120_000;
+  while (ids.size < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const failed = await db.notificationDelivery.count({ where: { status: "failed" } });
+  delays.sort((a, b) => a - b);
+  console.log(`Notifications — ${jobs} failing jobs in ${seconds} s × ${opts.subscriptions} webhook subscriptions, ${opts.workers} worker processes — ${machine("PostgreSQL 127.0.0.1")}`);
+  table("target: end-to-end delay p95 ≤ 2000 ms (job's endTime → request at the receiver)", [
+    {
+      deliveries: ids.size,
+      expected,
+      duplicates,
+      failed,
+      "deliveries/s": ids.size / Math.max(0.001, (last - first) / 1000),
+      "p50 ms": percentile(delays, 50),
+      "p95 ms": percentile(delays, 95),
+      "max ms": delays.at(-1) ?? NaN,
+      "p95 ÷ target": percentile(delays, 95) / 2000,
+    },
+  ]);
+  await close();
+} finally {
+  for (const w of workers) w.kill("SIGTERM");
+  await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.on("exit", r)))));
+  await database.drop();
+  receiver.closeAllConnections();
+  receiver.close();
+}

@@ -1,0 +1,44 @@
+import "server-only";
+import type { Db } from "@/lib/db";
+import { nextDueAt, runDueSchedules } from "@/lib/schedules/run-due-schedules";
+
+/**
+ * The scheduling loop of a worker host: fires due slots, then sleeps until the next slot or at
+ * most `tickMs` (a schedule made meanwhile is seen by then). Every process may run it: a slot
+ * still makes one job (see runDueSchedules).
+ */
+export function startScheduler(options: { db: Db; tickMs: number; log?: (line: string) => void }): () => Promise<void> {
+  const { db, tickMs } = options;
+  const log = options.log ?? ((line: string) => console.log(`[scheduler] ${line}`));
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const loop = (async () => {
+    while (!stopped) {
+      let sleepMs = tickMs;
+      try {
+        for (const o of await runDueSchedules({ db })) {
+          const missed = o.missed > 0 ? ` (catch-up for ${o.missed + 1} slots)` : "";
+          log(o.jobId !== null ? `schedule ${o.scheduleId}: job ${o.jobId} for ${o.slot.toISOString()}${missed}` : `schedule ${o.scheduleId}: slot ${o.slot.toISOString()} failed: ${o.reason}`);
+        }
+        const next = await nextDueAt(db);
+        if (next) sleepMs = Math.max(20, Math.min(tickMs, next.getTime() - Date.now() + 5));
+      } catch (error) {
+        if (!stopped) log(`tick failed: ${error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1) : String(error)}`);
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, sleepMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  })();
+  return async () => {
+    stopped = true;
+    (wake as (() => void) | null)?.();
+    await loop;
+  };
+}

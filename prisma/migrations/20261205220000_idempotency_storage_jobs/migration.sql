@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "IdempotencyKey" ALTER COLUMN "jobId" DROP NOT NULL,
+ADD COLUMN     "storageJobId" BIGINT;
