@@ -55,6 +55,10 @@ async function seedProject(label: string) {
   expect(await waitForStorageJob(token, id(table))).toMatchObject({ status: "success" });
   const config = await call("POST", "/api/v2/storage/components/jobdeck.noop/configs", { token, body: { name: `${label} config` } });
   const row = await call("POST", `/api/v2/storage/components/jobdeck.noop/configs/${id(config)}/rows`, { token, body: { name: "row" } });
+  const configMetadata = await call("POST", `/api/v2/storage/components/jobdeck.noop/configs/${id(config)}/metadata`, { token, body: { metadata: [{ key: "auth.faults", value: label }] } });
+  expect(configMetadata.status).toBe(201);
+  const tableMetadata = await call("POST", "/api/v2/storage/tables/in.c-main.orders/metadata", { token, body: { provider: "user", metadata: [{ key: "auth.faults", value: label }] } });
+  expect(tableMetadata.status).toBe(201);
   const componentId = `auth-faults.${label.toLowerCase()}-${Date.now().toString(36)}`;
   expect((await call("POST", "/api/components", { token, body: { id: componentId, name: `${label} component` } })).status).toBe(201);
   const subscription = await call("POST", "/api/project-subscriptions", { token, body: { event: "job-failed", recipient: { channel: "webhook", url: `https://hooks.example.com/${label.toLowerCase()}-secret-hook` } } });
@@ -82,6 +86,8 @@ async function seedProject(label: string) {
     storageJobId: id(table),
     configId: id(config),
     rowId: (row.json as { rows: { id: string }[] }).rows[0]!.id,
+    configMetadataId: String((configMetadata.json as unknown as { id: string }[])[0]!.id),
+    tableMetadataId: String((tableMetadata.json as unknown as { metadata: { id: string; key: string }[] }).metadata.find((m) => m.key === "auth.faults")!.id),
   };
 }
 type Seeded = Awaited<ReturnType<typeof seedProject>>;
@@ -133,6 +139,10 @@ function mutationRequests(p: Seeded): Record<string, { path: string; body?: unkn
     "POST /api/v2/storage/buckets/[bucketId]/tables-async": [{ path: `/api/v2/storage/buckets/${p.bucketId}/tables-async`, body: { name: "other", dataFileId: p.fileId } }],
     "POST /api/v2/storage/components/[component]/configs": [{ path: "/api/v2/storage/components/jobdeck.noop/configs", body: { name: "by a reader" } }],
     "PUT /api/v2/storage/components/[component]/configs/[config]": [{ path: cfg, body: { name: "renamed by a reader" } }],
+    "POST /api/v2/storage/components/[component]/configs/[config]/metadata": [{ path: `${cfg}/metadata`, body: { metadata: [{ key: "by.reader", value: "1" }] } }],
+    "DELETE /api/v2/storage/components/[component]/configs/[config]/metadata/[metadataId]": [{ path: `${cfg}/metadata/${p.configMetadataId}` }],
+    "POST /api/v2/storage/tables/[tableId]/metadata": [{ path: `/api/v2/storage/tables/${p.tableId}/metadata`, body: { provider: "user", metadata: [{ key: "by.reader", value: "1" }] } }],
+    "DELETE /api/v2/storage/tables/[tableId]/metadata/[metadataId]": [{ path: `/api/v2/storage/tables/${p.tableId}/metadata/${p.tableMetadataId}` }],
     "POST /api/v2/storage/components/[component]/configs/[config]/rows": [{ path: `${cfg}/rows`, body: { name: "row by a reader" } }],
     "PUT /api/v2/storage/components/[component]/configs/[config]/rows/[row]": [{ path: `${cfg}/rows/${p.rowId}`, body: { name: "renamed row" } }],
     "DELETE /api/v2/storage/components/[component]/configs/[config]": [{ path: cfg }],

@@ -136,6 +136,9 @@ type Fixtures = {
   // Deleted by the fuzzing of DELETE …/configs/[config] and …/rows/[row].
   victimConfig: string;
   victimRow: string;
+  // Deleted by the fuzzing of DELETE …/metadata/[metadataId].
+  victimConfigMetadataId: string;
+  victimTableMetadataId: string;
   victimTokenId: string;
   victimScheduleId: string;
   componentId: string;
@@ -200,6 +203,13 @@ const ROUTES: Record<string, RouteSpec> = {
     params: (f) => ({ component: f.component, config: f.victimConfig }),
     body: () => ({ PUT: { name: "Renamed", description: "d", configuration: { parameters: {} }, changeDescription: "c" } }),
   },
+  "/api/v2/storage/components/[component]/configs/[config]/metadata": {
+    params: (f) => ({ component: f.component, config: f.config }),
+    body: () => ({ POST: { provider: "user", metadata: [{ key: "KBC.description", value: "Hostile" }] } }),
+  },
+  "/api/v2/storage/components/[component]/configs/[config]/metadata/[metadataId]": {
+    params: (f) => ({ component: f.component, config: f.config, metadataId: f.victimConfigMetadataId }),
+  },
   "/api/v2/storage/components/[component]/configs/[config]/rows": {
     params: (f) => ({ component: f.component, config: f.config }),
     body: () => ({ POST: { name: "Row", configuration: {}, isDisabled: false } }),
@@ -236,6 +246,17 @@ const ROUTES: Record<string, RouteSpec> = {
   "/api/v2/storage/tables/[tableId]/export-async": { params: (f) => ({ tableId: f.tableId }) },
   "/api/v2/storage/tables/[tableId]/import-async": { params: (f) => ({ tableId: f.tableId }), body: (f) => ({ POST: { dataFileId: f.fileId, incremental: true, action: "upsert" } }) },
   "/api/v2/storage/tables/[tableId]/rows": { params: (f) => ({ tableId: f.victimTableId }), query: { whereColumn: "id", whereValues: "1", whereOperator: "eq", timestampColumn: "id", before: "2020-01-01" } },
+  "/api/v2/storage/tables/[tableId]/metadata": {
+    params: (f) => ({ tableId: f.tableId }),
+    body: () => ({ POST: { provider: "user", metadata: [{ key: "KBC.description", value: "Hostile" }], columnsMetadata: { id: [{ key: "KBC.datatype.basetype", value: "INTEGER" }] } } }),
+  },
+  "/api/v2/storage/tables/[tableId]/metadata/[metadataId]": { params: (f) => ({ tableId: f.tableId, metadataId: f.victimTableMetadataId }) },
+  "/api/v2/storage": {},
+  "/api/v2/storage/branch/[branchId]/metadata": { params: () => ({ branchId: "default" }) },
+  "/api/v2/storage/buckets/[bucketId]/tables": { params: (f) => ({ bucketId: f.bucketId }) },
+  "/api/v2/storage/dev-branches": {},
+  "/api/v2/storage/dev-branches/[branchId]": { params: () => ({ branchId: "default" }) },
+  "/api/v2/storage/tokens/verify": {},
   "/api/v2/storage/tables/[tableId]/snapshots": { params: (f) => ({ tableId: f.tableId }) },
 };
 
@@ -552,6 +573,10 @@ async function makeFixtures(): Promise<Fixtures> {
   const row = await api("POST", `/api/v2/storage/components/jobdeck.noop/configs/${config.json!.id}/rows`, { body: { name: "Row" } });
   const victimRow = await api("POST", `/api/v2/storage/components/jobdeck.noop/configs/${config.json!.id}/rows`, { body: { name: "Doomed row" } });
   const victimConfig = await api("POST", "/api/v2/storage/components/jobdeck.noop/configs", { body: { name: "Hostile victim" } });
+  const configMetadata = await api("POST", `/api/v2/storage/components/jobdeck.noop/configs/${config.json!.id}/metadata`, { body: { metadata: [{ key: "hostile.victim", value: "1" }] } });
+  expect(configMetadata.status).toBe(201);
+  const tableMetadata = await api("POST", `/api/v2/storage/tables/${tableId}/metadata`, { body: { provider: "user", metadata: [{ key: "hostile.victim", value: "1" }] } });
+  expect(tableMetadata.status).toBe(201);
   const victimSchedule = await api("POST", "/api/schedules", { body: { name: "Hostile victim", configuration: { schedule: { cronTab: "0 3 * * *", state: "disabled" }, target: { componentId: "jobdeck.noop", configurationId: config.json!.id } } } });
   expect(victimSchedule.status).toBe(201);
   for (const id of ["hostile.fixture", "hostile.victim"]) expect((await api("POST", "/api/components", { body: { id, name: id } })).status).toBe(201);
@@ -584,6 +609,8 @@ async function makeFixtures(): Promise<Fixtures> {
     config: config.json!.id,
     row: (row.json as unknown as { rows: { id: string }[] }).rows[0]!.id,
     victimConfig: victimConfig.json!.id as string,
+    victimConfigMetadataId: String((configMetadata.json as unknown as { id: string }[])[0]!.id),
+    victimTableMetadataId: String((tableMetadata.json as unknown as { metadata: { id: string; key: string }[] }).metadata.find((m) => m.key === "hostile.victim")!.id),
     victimRow: (victimRow.json as unknown as { rows: { id: string }[] }).rows[1]!.id,
     victimTokenId: String(victimToken.id),
     subscriptionId: subscriptions[0]!,
@@ -672,7 +699,7 @@ describe("hostile input over HTTP", () => {
     const created = await api("POST", "/api/jobs", { body: { component: "jobdeck.noop", configData: {}, mode: "run" } });
     expect(created.status).toBe(201);
     expect((await api("GET", `/api/jobs/${created.json!.id}`)).status).toBe(200);
-    expect((await api("GET", `/api/v2/storage/tables/${fixtures.tableId}/data-preview`)).status).toBe(200);
+    expect((await api("GET", `/api/v2/storage/tables/${fixtures.tableId}/data-preview?format=json`)).status).toBe(200);
   });
 });
 

@@ -118,6 +118,9 @@ describe("worker processes SIGKILLed mid-job, 50 times", () => {
     })();
 
     let kills = 0;
+    // A run that finds nothing to kill for this long is broken (workers not starting, not claiming):
+    // it fails saying what it saw instead of spinning until the test times out.
+    let searchingSince = Date.now();
     const succeeded = () => db().job.count({ where: { projectId: project.id, status: "success" } });
     try {
       while (kills < KILLS) {
@@ -130,6 +133,14 @@ describe("worker processes SIGKILLed mid-job, 50 times", () => {
         const busy = processing[Math.floor(Math.random() * processing.length)];
         const victim = busy && up.length >= 2 && up.find((w) => busy.workerId!.includes(`-${w.child.pid}-`));
         if (!victim) {
+          if (Date.now() - searchingSince > 180_000) {
+            const statuses = await db().job.groupBy({ by: ["status"], where: { projectId: project.id }, _count: true });
+            const last = workers.at(-1)!;
+            throw new Error(
+              `no worker to kill for 180 s after ${kills} kills: ${processing.length} jobs processing, ${up.length} workers up of ${workers.filter(alive).length} alive, ` +
+                `jobs ${JSON.stringify(statuses.map((g) => [g.status, g._count]))}; the newest worker printed:\n${last.output().slice(-3000)}`,
+            );
+          }
           await new Promise((r) => setTimeout(r, 100));
           continue;
         }
@@ -142,6 +153,7 @@ describe("worker processes SIGKILLed mid-job, 50 times", () => {
         const before = await succeeded();
         const until = Date.now() + PACE_MS;
         await waitFor("a job to end between kills", async () => Date.now() > until || (await succeeded()) > before, 120_000);
+        searchingSince = Date.now();
       }
       // After the last kill, everything ends by itself.
       await waitFor("every job to end", async () => (await unfinished()) === 0, 180_000);
