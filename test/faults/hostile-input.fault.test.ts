@@ -658,6 +658,8 @@ describe("hostile input over HTTP", () => {
     const nonJson = problems.filter((p) => p.problem!.startsWith("non-JSON")).length;
 
     // The data folder holds the files folder (generated names only), the demo token, the key of "#" values and nothing else.
+    // Storage jobs the fuzzing queued (exports, snapshots) write their files through files/.tmp: let them end first.
+    await waitFor(async () => (await db().storageJob.count({ where: { status: { in: ["waiting", "processing"] } } })) === 0, 120_000);
     await waitFor(() => readdirSafe(path.join(server.dataDir, "files", ".tmp")).length === 0);
     const strayInData = [...listTree(server.dataDir)].filter(
       (p) => !/^(demo-token|secret-key|files|files\/\.tmp|files\/\d+|files\/\d+\/\d{4}-\d{2}|files\/\d+\/\d{4}-\d{2}\/[0-9a-f-]{36})$/.test(p),
@@ -707,6 +709,6 @@ function readdirSafe(dir: string): string[] {
   return existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir) : [];
 }
 
-async function waitFor(condition: () => boolean, ms = 15_000) {
-  for (let waited = 0; waited < ms && !condition(); waited += 100) await new Promise((r) => setTimeout(r, 100));
+async function waitFor(condition: () => boolean | Promise<boolean>, ms = 15_000) {
+  for (let waited = 0; waited < ms && !(await condition()); waited += 100) await new Promise((r) => setTimeout(r, 100));
 }
