@@ -8,7 +8,7 @@ import { ApiError } from "@/lib/errors";
 import { isMalformedPath } from "@/lib/net/request-guards";
 
 // The Queue API's paths, answered at the origin too (the API itself lives under /api).
-const QUEUE_PATH = /^\/(jobs(\/[^/]+(\/kill)?)?|search\/jobs(\/counts)?)\/?$/;
+const QUEUE_PATH = /^\/(jobs(\/[^/]+(\/kill)?)?|search\/(jobs(\/counts)?|grouped-jobs))\/?$/;
 // Storage paths Keboola scopes to a branch; `branch/{id}/metadata` is the branch's own route.
 const BRANCH_PATH = /^\/api\/v2\/storage\/branch\/([^/]+)\/((components|events|tables|buckets|jobs|files)(\/.*)?)$/;
 const BRANCH_HEADER = "x-jobdeck-branch";

@@ -220,6 +220,28 @@ server.on("connect", (_request: http.IncomingMessage, socket: Duplex) => {
   const body = JSON.stringify({ error: "This server does not answer CONNECT requests.", code: "methodNotAllowed", status: 405 });
   socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nAllow: ${ALLOWED_METHODS}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 });
+// Lingering close, as nginx does it. A request answered before its body was read (a 413 for an upload
+// declared over the limit) on a connection that closes after the answer: Node destroys the socket as
+// soon as the answer is written, while the client is still sending, and the kernel then resets the
+// connection, which can throw the answer away on the client's side before it is read (seen: 2 of 200
+// such uploads ended in EPIPE with no answer). Instead the answer is followed by a FIN, and what the
+// client still sends is read and dropped until it closes its side or LINGER_MS pass.
+const LINGER_MS = 5_000;
+const unread = new WeakMap<Duplex, http.IncomingMessage>();
+server.on("request", (request: http.IncomingMessage) => unread.set(request.socket, request));
+server.on("connection", (socket: Duplex & { destroySoon?: () => void }) => {
+  const destroySoon = socket.destroySoon?.bind(socket);
+  if (!destroySoon) return;
+  socket.destroySoon = () => {
+    const request = unread.get(socket);
+    if (!request || request.complete || socket.destroyed) return destroySoon();
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    socket.once("end", () => socket.destroy());
+    socket.once("close", () => clearTimeout(timer));
+    request.resume();
+  };
+});
 server.keepAliveTimeout = KEEP_ALIVE_MS;
 server.headersTimeout = KEEP_ALIVE_MS + 1_000;
 // The embedded default listens on loopback only (env.host); HOST=0.0.0.0 exposes it.

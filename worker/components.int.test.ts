@@ -114,4 +114,22 @@ describe("built-in components", () => {
     const escape = await run(auth, { component: "jobdeck.sql-transformation", configData: { input: [], output: [], sql: 'SELECT * FROM "Job"' } });
     expect(escape.result.error?.message).toMatch(/relation "Job" does not exist/);
   });
+
+  it("runs Keboola's runner-config-test as its parameters.operation says", async () => {
+    const { auth } = await createTestProject();
+    const component = "keboola.runner-config-test";
+    const dumped = await run(auth, { component, configData: { parameters: { operation: "dump-config", "#password": "hunter2", depth: { n: 1 } } } });
+    expect(dumped.status).toBe("success");
+    const logged = await db().jobEvent.findMany({ where: { jobId: dumped.id }, select: { message: true } });
+    const dump = logged.map((e) => e.message).find((m) => m.startsWith("Configuration: "));
+    expect(JSON.parse(dump!.slice("Configuration: ".length))).toMatchObject({ parameters: { operation: "dump-config", "#password": "***", depth: { n: 1 } } });
+    expect(logged.map((e) => e.message).join("\n")).not.toContain("hunter2");
+
+    expect((await run(auth, { component, configData: {} })).status).toBe("success");
+    const failed = await run(auth, { component, configData: { parameters: { operation: "fail" } } });
+    expect(failed.status).toBe("error");
+    expect(failed.result.error?.message).toMatch(/failing as configured/);
+    const unknown = await run(auth, { component, configData: { parameters: { operation: "explode" } } });
+    expect(unknown.result.error?.message).toMatch(/parameters\.operation.*"explode"/);
+  });
 });

@@ -24,6 +24,24 @@ async function newGeneratorConfig(request: APIRequestContext, body: object): Pro
 }
 
 test.describe("Queue API", () => {
+  test("answers a Queue client given the origin as its base URL, and browsers at the same paths with pages", async ({ request }) => {
+    const created = await request.post("/jobs", { headers: auth, data: { component: "jobdeck.noop", mode: "run", configData: {} } });
+    expect(created.status()).toBe(201);
+    const { id } = await created.json();
+    const asClient = await request.get(`/jobs/${id}`, { headers: auth });
+    expect(asClient.headers()["content-type"]).toContain("application/json");
+    expect(await asClient.json()).toMatchObject({ id, component: "jobdeck.noop" });
+    const asked = await request.get(`/jobs/${id}`, { headers: { Accept: "application/json" } });
+    await expectError(asked, 401, "unauthorized");
+    const searched = await request.get(`/search/jobs?limit=1&component=jobdeck.noop`, { headers: auth });
+    expect((await searched.json())[0]).toMatchObject({ component: "jobdeck.noop" });
+    const grouped = await request.get(`/search/grouped-jobs?groupBy=componentId&jobsPerGroup=1&component=jobdeck.noop`, { headers: auth });
+    expect((await grouped.json())[0]).toMatchObject({ group: { componentId: "jobdeck.noop" }, jobs: [{ id }] });
+    // A browser's navigation to the same address gets the dashboard's page.
+    const asBrowser = await request.get(`/jobs/${id}`, { headers: { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" } });
+    expect(asBrowser.headers()["content-type"]).toContain("text/html");
+  });
+
   test("refuses calls without a valid token", async ({ request }) => {
     await expectError(await request.get("/api/search/jobs"), 401, "unauthorized", /X-StorageApi-Token/);
     await expectError(await request.get("/api/search/jobs", { headers: { "X-StorageApi-Token": "nope" } }), 401, "unauthorized");

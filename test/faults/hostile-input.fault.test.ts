@@ -13,6 +13,7 @@ import { db } from "@/lib/db";
 import { apiRoutes } from "@/test/faults/api-routes";
 import { recordFigure } from "@/test/faults/figures";
 import { type JobdeckServer, startJobdeckServer } from "@/test/faults/jobdeck-server";
+import { waitFor as waitForProbe } from "@/test/wait";
 
 const SEED = 20260408;
 // Traversal payloads name files with this marker: none may appear anywhere we look afterwards.
@@ -538,12 +539,10 @@ async function api(method: string, pathname: string, options: { body?: unknown; 
 }
 
 async function waitForStorageJob(id: string) {
-  for (let i = 0; i < 240; i++) {
+  return waitForProbe(`Storage job ${id} to end`, async () => {
     const { json } = await api("GET", `/api/v2/storage/jobs/${id}`);
-    if (json?.status === "success" || json?.status === "error") return json;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`storage job ${id} did not finish`);
+    return json?.status === "success" || json?.status === "error" ? json : null;
+  }, 60_000);
 }
 
 async function makeTable(bucketId: string, name: string, fileId: string) {
@@ -659,8 +658,8 @@ describe("hostile input over HTTP", () => {
 
     // The data folder holds the files folder (generated names only), the demo token, the key of "#" values and nothing else.
     // Storage jobs the fuzzing queued (exports, snapshots) write their files through files/.tmp: let them end first.
-    await waitFor(async () => (await db().storageJob.count({ where: { status: { in: ["waiting", "processing"] } } })) === 0, 120_000);
-    await waitFor(() => readdirSafe(path.join(server.dataDir, "files", ".tmp")).length === 0);
+    await waitForProbe("the Storage jobs the fuzzing queued to end", async () => (await db().storageJob.count({ where: { status: { in: ["waiting", "processing"] } } })) === 0, 120_000);
+    await waitForProbe("files/.tmp to empty once no Storage job runs", async () => readdirSafe(path.join(server.dataDir, "files", ".tmp")).length === 0, 15_000);
     const strayInData = [...listTree(server.dataDir)].filter(
       (p) => !/^(demo-token|secret-key|files|files\/\.tmp|files\/\d+|files\/\d+\/\d{4}-\d{2}|files\/\d+\/\d{4}-\d{2}\/[0-9a-f-]{36})$/.test(p),
     );
@@ -707,8 +706,4 @@ describe("hostile input over HTTP", () => {
 
 function readdirSafe(dir: string): string[] {
   return existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir) : [];
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, ms = 15_000) {
-  for (let waited = 0; waited < ms && !(await condition()); waited += 100) await new Promise((r) => setTimeout(r, 100));
 }

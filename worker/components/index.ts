@@ -5,6 +5,7 @@ import { filesWriter } from "./files-writer";
 import { generator } from "./generator";
 import { noop } from "./noop";
 import { pythonTransformation } from "./python-transformation";
+import { runnerConfigTest } from "./runner-config-test";
 import { scheduler } from "./scheduler";
 import { sqlTransformation } from "./sql-transformation";
 import type { ComponentDefinition } from "./types";
@@ -17,7 +18,7 @@ const orchestrator: ComponentDefinition = {
   description: "Runs tasks in phases: phase N+1 starts when phase N has finished.",
 };
 
-export const COMPONENTS: ComponentDefinition[] = [orchestrator, csvExtractor, sqlTransformation, filesWriter, generator, noop, pythonTransformation, scheduler];
+export const COMPONENTS: ComponentDefinition[] = [orchestrator, csvExtractor, sqlTransformation, filesWriter, generator, noop, pythonTransformation, scheduler, runnerConfigTest];
 
 const byId = new Map(COMPONENTS.map((c) => [c.id, c]));
 export function findComponent(id: string): ComponentDefinition | undefined {
