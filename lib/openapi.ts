@@ -11,6 +11,7 @@ import { harperJobSchema, operationSchema, startedJobSchema } from "@/lib/schema
 import { bucketSchema, createBucketSchema, createTableAsyncSchema, deleteBucketSchema, deleteRowsSchema, fileDetailQuerySchema, fileSchema, importAsyncSchema, listFilesSchema, listStorageJobsSchema, listTablesSchema, prepareFileSchema, preparedFileSchema, previewJsonSchema, previewQuerySchema, storageJobSchema, tableSchema, uploadFileQuerySchema } from "@/lib/schemas/storage";
 import { activateScheduleSchema, listSchedulesQuerySchema, scheduleSchema, schedulerConfigurationSchema, updateScheduleSchema } from "@/lib/schemas/schedules";
 import { createTokenSchema, tokenSchema } from "@/lib/schemas/tokens";
+import { createTriggerSchema, triggerSchema, updateTriggerSchema } from "@/lib/schemas/triggers";
 import { createSubscriptionSchema, deliverySchema, subscriptionSchema } from "@/lib/schemas/notifications";
 
 type JsonSchema = Record<string, unknown>;
@@ -50,6 +51,7 @@ const components: Record<string, z.ZodType> = {
   Subscription: subscriptionSchema,
   Delivery: deliverySchema,
   Schedule: scheduleSchema,
+  Trigger: triggerSchema,
   SchedulerConfiguration: schedulerConfigurationSchema,
   Error: errorSchema,
 };
@@ -302,6 +304,7 @@ export function openApiDocument(serverUrl: string) {
       ...componentPaths({ body, ok }),
       ...notificationPaths({ body, ok }),
       ...schedulePaths({ body, ok }),
+      ...triggerPaths({ body, ok }),
       "/tokens": {
         get: {
           operationId: "listTokens",
@@ -644,6 +647,28 @@ function schedulePaths({ body, ok }: Helpers) {
         parameters: [id],
         responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) },
       },
+    },
+  };
+}
+
+/** Keboola's Storage triggers: run a configuration once all its tables were loaded since its last run. */
+function triggerPaths({ body, ok }: Helpers) {
+  const id = pathParam("id");
+  return {
+    "/v2/storage/triggers": {
+      get: { operationId: "listTriggers", responses: { ...ok("Triggers of the project", { type: "array", items: ref("Trigger") }), ...errors(401) } },
+      post: {
+        operationId: "createTrigger",
+        summary: "Run a configuration with a token once every listed table has been loaded since the trigger's last run, at most once per cool-down",
+        description: "Checked by the scheduler on every tick (JOBDECK_SCHEDULER_TICK_MS): one job per round of loads however many processes run. Form bodies as Keboola's client sends them are accepted.",
+        requestBody: body(createTriggerSchema),
+        responses: { ...ok("The trigger", ref("Trigger"), "201"), ...errors(400, 401, 403, 404, 413, 422) },
+      },
+    },
+    "/v2/storage/triggers/{id}": {
+      get: { operationId: "getTrigger", parameters: [id], responses: { ...ok("The trigger", ref("Trigger")), ...errors(401, 404) } },
+      put: { operationId: "updateTrigger", parameters: [id], requestBody: body(updateTriggerSchema), responses: { ...ok("The trigger", ref("Trigger")), ...errors(400, 401, 403, 404, 413, 422) } },
+      delete: { operationId: "deleteTrigger", parameters: [id], responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) } },
     },
   };
 }

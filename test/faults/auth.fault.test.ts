@@ -67,7 +67,10 @@ async function seedProject(label: string) {
   expect(delivery.status).toBe(202);
   const schedule = await call("POST", "/api/schedules", { token, body: { name: `${label} schedule`, configuration: { schedule: { cronTab: "0 3 * * *" }, target: { componentId: "jobdeck.noop", configurationId: id(config) } } } });
   expect(schedule.status).toBe(201);
+  const trigger = await call("POST", "/api/v2/storage/triggers", { token, body: { runWithTokenId: manage.id, component: "jobdeck.noop", configurationId: id(config), coolDownPeriodMinutes: 5, tableIds: ["in.c-main.orders"] } });
+  expect(trigger.status).toBe(201);
   return {
+    triggerId: id(trigger),
     subscriptionId: id(subscription),
     deliveryId: id(delivery),
     scheduleId: id(schedule),
@@ -132,6 +135,10 @@ function mutationRequests(p: Seeded): Record<string, { path: string; body?: unkn
     "POST /api/schedules": [{ path: "/api/schedules", body: { configurationId: "1" } }],
     "PATCH /api/schedules/[id]": [{ path: `/api/schedules/${p.scheduleId}`, body: { state: "disabled" } }],
     "DELETE /api/schedules/[id]": [{ path: `/api/schedules/${p.scheduleId}` }],
+    "POST /api/v2/storage/triggers": [{ path: "/api/v2/storage/triggers", body: { runWithTokenId: Number(p.tokenId), component: "jobdeck.noop", configurationId: p.configId, coolDownPeriodMinutes: 1, tableIds: [p.tableId] } }],
+    "PUT /api/v2/storage/triggers/[id]": [{ path: `/api/v2/storage/triggers/${p.triggerId}`, body: { coolDownPeriodMinutes: 60 } }],
+    "PATCH /api/v2/storage/triggers/[id]": [{ path: `/api/v2/storage/triggers/${p.triggerId}`, body: { coolDownPeriodMinutes: 60 } }],
+    "DELETE /api/v2/storage/triggers/[id]": [{ path: `/api/v2/storage/triggers/${p.triggerId}` }],
     "POST /api/tokens": [{ path: "/api/tokens", body: { description: "made by a reader", canManageJobs: true } }],
     "DELETE /api/tokens/[id]": [{ path: `/api/tokens/${p.tokenId}` }],
     "POST /api/v2/storage/buckets": [{ path: "/api/v2/storage/buckets", body: { name: "more", stage: "in" } }],
@@ -185,7 +192,8 @@ async function footprint(projectId: number) {
     db().notificationDelivery.count({ where: { projectId } }),
   ]);
   const schedules = await db().schedule.findMany({ where: { projectId }, select: { id: true, state: true, configurationVersion: true }, orderBy: { id: "asc" } });
-  return { jobs, tokens, revoked, buckets, tables, files, configs, rows, events, storageJobs, jobStatuses, configNames, components, subscriptions, deliveries, schedules };
+  const triggers = await db().trigger.findMany({ where: { projectId }, select: { id: true, coolDownPeriodMinutes: true, runWithTokenId: true }, orderBy: { id: "asc" } });
+  return { jobs, tokens, revoked, buckets, tables, files, configs, rows, events, storageJobs, jobStatuses, configNames, components, subscriptions, deliveries, schedules, triggers };
 }
 
 async function signIn(token: string): Promise<string> {
@@ -273,6 +281,11 @@ describe("auth over HTTP", () => {
       ["GET", `/api/schedules/${a.scheduleId}`],
       ["PATCH", `/api/schedules/${a.scheduleId}`, { state: "disabled" }],
       ["DELETE", `/api/schedules/${a.scheduleId}`],
+      ["GET", `/api/v2/storage/triggers/${a.triggerId}`],
+      ["PUT", `/api/v2/storage/triggers/${a.triggerId}`, { coolDownPeriodMinutes: 99 }],
+      ["DELETE", `/api/v2/storage/triggers/${a.triggerId}`],
+      // A trigger of B's that would run with A's token.
+      ["POST", "/api/v2/storage/triggers", { runWithTokenId: Number(a.tokenId), component: "jobdeck.noop", configurationId: b.configId, coolDownPeriodMinutes: 1, tableIds: [b.tableId] }],
     ];
     // Bucket and table ids are names, the same in both projects: B must get its own, so A's are
     // reached through ids only A has.

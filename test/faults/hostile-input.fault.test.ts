@@ -142,6 +142,9 @@ type Fixtures = {
   victimTableMetadataId: string;
   victimTokenId: string;
   victimScheduleId: string;
+  tokenId: number;
+  // Deleted by the fuzzing of DELETE /v2/storage/triggers/[id].
+  victimTriggerId: string;
   componentId: string;
   victimComponentId: string;
   subscriptionId: string;
@@ -259,6 +262,8 @@ const ROUTES: Record<string, RouteSpec> = {
   "/api/v2/storage/dev-branches/[branchId]": { params: () => ({ branchId: "default" }) },
   "/api/v2/storage/tokens/verify": {},
   "/api/v2/storage/tables/[tableId]/snapshots": { params: (f) => ({ tableId: f.tableId }) },
+  "/api/v2/storage/triggers": { body: (f) => ({ POST: { runWithTokenId: f.tokenId, component: f.component, configurationId: f.config, coolDownPeriodMinutes: 5, tableIds: [f.tableId] } }) },
+  "/api/v2/storage/triggers/[id]": { params: (f) => ({ id: f.victimTriggerId }), body: (f) => ({ PUT: { coolDownPeriodMinutes: 7, tableIds: [f.tableId] }, PATCH: { coolDownPeriodMinutes: 8 } }) },
 };
 
 /** Every route file under app/api and the methods it serves, read from the source. */
@@ -578,6 +583,9 @@ async function makeFixtures(): Promise<Fixtures> {
   expect(tableMetadata.status).toBe(201);
   const victimSchedule = await api("POST", "/api/schedules", { body: { name: "Hostile victim", configuration: { schedule: { cronTab: "0 3 * * *", state: "disabled" }, target: { componentId: "jobdeck.noop", configurationId: config.json!.id } } } });
   expect(victimSchedule.status).toBe(201);
+  const tokenId = Number((await api("GET", "/api/v2/storage/tokens/verify")).json!.id);
+  const victimTrigger = await api("POST", "/api/v2/storage/triggers", { body: { runWithTokenId: tokenId, component: "jobdeck.noop", configurationId: config.json!.id, coolDownPeriodMinutes: 5, tableIds: [tableId] } });
+  expect(victimTrigger.status).toBe(201);
   for (const id of ["hostile.fixture", "hostile.victim"]) expect((await api("POST", "/api/components", { body: { id, name: id } })).status).toBe(201);
   const subscriptions = [];
   for (const address of ["fixture@example.com", "victim@example.com"]) {
@@ -616,6 +624,8 @@ async function makeFixtures(): Promise<Fixtures> {
     victimSubscriptionId: subscriptions[1]!,
     deliveryId: delivery.json!.id,
     victimScheduleId: victimSchedule.json!.id,
+    tokenId,
+    victimTriggerId: victimTrigger.json!.id,
     session: /jobdeck_session=([^;]+)/.exec(session.headers.get("set-cookie") ?? "")![1]!,
   };
 }
