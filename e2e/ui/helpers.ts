@@ -115,6 +115,8 @@ export async function setEditorText(page: Page, text: string) {
 
 /** Full-page screenshots at the current (desktop) width and at a phone's, into `dir`. */
 export async function screens(page: Page, dir: string, name: string) {
+  // From the top: a full-page shot of a scrolled page paints the sticky header where the window was.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${dir}/${name}-desktop.png`, fullPage: true });
   const size = page.viewportSize()!;
   await page.setViewportSize({ width: 390, height: 844 });

@@ -65,18 +65,18 @@ test("a new user's journey: configure, version, run, orchestrate and schedule", 
   await page.getByLabel("What changed").fill("More rows");
   await page.getByRole("button", { name: "Save as version 3" }).click();
   await expect(page.getByText("version 3 ·")).toBeVisible();
+  const versions = page.getByRole("list", { name: "Versions, newest first" });
+  await expect(versions.locator('[data-version="3"]')).toContainText("More rows");
+  await expect(page.getByTestId("version-diff")).toContainText("Changes from v2 to v3");
   await shoot(page, "configuration");
 
   // The diff of the two saved versions, chosen by ticking them.
-  const versions = page.getByRole("list", { name: "Versions, newest first" });
-  await expect(versions.locator('[data-version="3"]')).toContainText("More rows");
   await versions.getByRole("checkbox", { name: "Compare version 2" }).check();
   await versions.getByRole("checkbox", { name: "Compare version 3" }).check();
   const diff = page.getByTestId("version-diff");
   await expect(diff).toContainText("Changes from v2 to v3");
   await expect(diff.locator('[data-diff="removed"]')).toContainText('"rows": 10');
   await expect(diff.locator('[data-diff="added"]')).toContainText('"rows": 25');
-  await diff.scrollIntoViewIfNeeded();
   await shoot(page, "diff");
 
   // Roll back to version 2: a new version 4 with version 2's JSON, shown in the editor.
@@ -130,6 +130,7 @@ test("a new user's journey: configure, version, run, orchestrate and schedule", 
   await page.getByLabel("What changed").fill("Export phase");
   await page.getByRole("button", { name: "Save as version 2" }).click();
   await expect(page.getByText("version 2 ·")).toBeVisible();
+  await expect(page.getByRole("list", { name: "Versions, newest first" }).locator('[data-version="2"]')).toContainText("Export phase");
   await shoot(page, "flow-editor");
   const savedFlow = await (await page.request.get(`/api/v2/storage/components/keboola.orchestrator/configs/${flowId}`, { headers: auth })).json();
   expect(savedFlow.configuration.phases).toEqual([{ name: "Export", tasks: [`jobdeck.generator/${configId}`] }]);
@@ -176,11 +177,18 @@ test("a new user's journey: configure, version, run, orchestrate and schedule", 
   await openFromNav(page, "Schedules");
   await expect(page.getByRole("listitem").filter({ hasText: `Every minute ${stamp}` }).getByTestId("schedule-state")).toHaveText("Paused");
 
-  // The main pages fit a phone's width.
+  // At a phone's width every page of the journey is in the navigation, and none scrolls sideways.
   await page.setViewportSize({ width: 390, height: 844 });
   for (const path of ["/components", configUrl, `/jobs/${jobId}`, `/components/keboola.orchestrator/${flowId}`, "/schedules"]) {
     await page.goto(path);
     await expect(page.locator("main h1").first()).toBeVisible();
     await expectNoSidewaysScroll(page);
   }
+  for (const name of ["Jobs", "Components", "Schedules"]) {
+    await openFromNav(page, name);
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  }
+  // The flow's task keeps its name on a phone.
+  await page.goto(`/components/keboola.orchestrator/${flowId}`);
+  await expect(page.getByRole("listitem", { name: `Data Generator — ${name}` }).getByText(`Data Generator — ${name}`)).toBeVisible();
 });
