@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { type ReactNode, useEffect } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import { Logo } from "@/components/logo";
 import { Button, ErrorState, Skeleton, Spinner } from "@/components/ui";
 import { isApiRequestError } from "@/lib/queries/api-fetch";
@@ -34,6 +34,17 @@ export function AppShell({ children }: { children: ReactNode }) {
   // Component names label every row; fetch them alongside the first page of jobs, not after it.
   useQuery({ ...componentsQueryOptions(), enabled: session.isSuccess });
 
+  // On a phone the nav scrolls sideways: the current page's item is brought into it.
+  const navRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const nav = navRef.current;
+    const current = nav?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (!nav || !current) return;
+    const [n, c] = [nav.getBoundingClientRect(), current.getBoundingClientRect()];
+    if (c.right > n.right) nav.scrollLeft += c.right - n.right;
+    else if (c.left < n.left) nav.scrollLeft -= n.left - c.left;
+  }, [pathname]);
+
   useEffect(() => {
     if (signedOut) router.replace(signInUrl(pathname));
   }, [signedOut, router, pathname]);
@@ -58,10 +69,9 @@ export function AppShell({ children }: { children: ReactNode }) {
         {/* On phones the nav takes a row of its own under the logo and Sign out: six items do not fit beside them. */}
         <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-x-2 gap-y-1 px-3 pt-2 sm:h-14 sm:flex-nowrap sm:gap-4 sm:px-6 sm:pt-0">
           <Link href="/jobs" className="rounded-md text-zinc-900 dark:text-zinc-50">
-            {/* The wordmark gives way to the nav on phones; the link keeps it as its name. */}
-            <Logo className="max-sm:gap-0 max-sm:text-[0px]" />
+            <Logo />
           </Link>
-          <nav aria-label="Main" className="flex min-w-0 items-center gap-0.5 overflow-x-auto text-sm max-sm:order-last max-sm:-mx-1.5 max-sm:w-[calc(100%+0.75rem)] max-sm:pb-1 sm:gap-1">
+          <nav ref={navRef} aria-label="Main" className="flex min-w-0 items-center gap-0.5 overflow-x-auto text-sm max-sm:order-last max-sm:-mx-1.5 max-sm:w-[calc(100%+0.75rem)] max-sm:pb-1 sm:gap-1">
             {NAV.map((item) => (
               <Link
                 key={item.href}
@@ -76,7 +86,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <div className="ml-auto flex min-w-0 items-center gap-3">
             {session.data ? (
               <>
-                <div className="hidden min-w-0 text-right text-xs leading-tight sm:block">
+                <div className="min-w-0 text-right text-xs leading-tight">
                   <p className="truncate font-medium text-zinc-900 dark:text-zinc-100" data-testid="project-name">
                     {session.data.project.name}
                   </p>

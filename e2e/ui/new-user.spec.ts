@@ -131,6 +131,7 @@ test("a new user's journey: configure, version, run, orchestrate and schedule", 
   await page.getByRole("button", { name: "Save as version 2" }).click();
   await expect(page.getByText("version 2 ·")).toBeVisible();
   await expect(page.getByRole("list", { name: "Versions, newest first" }).locator('[data-version="2"]')).toContainText("Export phase");
+  await expect(page.getByTestId("version-diff")).toContainText("Changes from v1 to v2");
   await shoot(page, "flow-editor");
   const savedFlow = await (await page.request.get(`/api/v2/storage/components/keboola.orchestrator/configs/${flowId}`, { headers: auth })).json();
   expect(savedFlow.configuration.phases).toEqual([{ name: "Export", tasks: [`jobdeck.generator/${configId}`] }]);
@@ -162,6 +163,7 @@ test("a new user's journey: configure, version, run, orchestrate and schedule", 
   await expect(page).toHaveURL(/\/schedules\/\d+$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Every minute ${stamp}`);
   await expect(page.getByTestId("schedule-state")).toHaveText("Enabled");
+  await expect(page.getByRole("link", { name, exact: true })).toHaveAttribute("href", configUrl);
   // Up to a minute until the next slot, then a worker tick and a poll of the page.
   const scheduledJob = page.getByTestId("executions").getByRole("link", { name: /^Job \d+$/ }).first();
   await expect(scheduledJob).toBeVisible({ timeout: 120_000 });
