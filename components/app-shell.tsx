@@ -37,12 +37,18 @@ export function AppShell({ children }: { children: ReactNode }) {
   // On a phone the nav scrolls sideways: the current page's item is brought into it.
   const navRef = useRef<HTMLElement>(null);
   useEffect(() => {
-    const nav = navRef.current;
-    const current = nav?.querySelector<HTMLElement>('[aria-current="page"]');
-    if (!nav || !current) return;
-    const [n, c] = [nav.getBoundingClientRect(), current.getBoundingClientRect()];
-    if (c.right > n.right) nav.scrollLeft += c.right - n.right;
-    else if (c.left < n.left) nav.scrollLeft -= n.left - c.left;
+    const reveal = () => {
+      const nav = navRef.current;
+      const current = nav?.querySelector<HTMLElement>('[aria-current="page"]');
+      if (!nav || !current) return;
+      const [n, c] = [nav.getBoundingClientRect(), current.getBoundingClientRect()];
+      if (c.right > n.right) nav.scrollLeft += c.right - n.right;
+      else if (c.left < n.left) nav.scrollLeft -= n.left - c.left;
+    };
+    reveal();
+    // A window turned or narrowed can push it out of view again.
+    window.addEventListener("resize", reveal);
+    return () => window.removeEventListener("resize", reveal);
   }, [pathname]);
 
   useEffect(() => {
