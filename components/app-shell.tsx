@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { type ReactNode, useEffect } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import { Logo } from "@/components/logo";
 import { Button, ErrorState, Skeleton, Spinner } from "@/components/ui";
 import { isApiRequestError } from "@/lib/queries/api-fetch";
@@ -20,9 +20,8 @@ const NAV = [
   { href: "/jobs", label: "Jobs" },
   { href: "/storage", label: "Storage" },
   { href: "/components", label: "Components" },
-  // Not on phones yet: six items made every page wider than a 390 px screen.
-  { href: "/notifications", label: "Notifications", wide: true },
-  { href: "/schedules", label: "Schedules", wide: true },
+  { href: "/notifications", label: "Notifications" },
+  { href: "/schedules", label: "Schedules" },
   { href: "/api-docs", label: "API" },
 ];
 
@@ -34,6 +33,23 @@ export function AppShell({ children }: { children: ReactNode }) {
   const signedOut = isApiRequestError(session.error, 401);
   // Component names label every row; fetch them alongside the first page of jobs, not after it.
   useQuery({ ...componentsQueryOptions(), enabled: session.isSuccess });
+
+  // On a phone the nav scrolls sideways: the current page's item is brought into it.
+  const navRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const reveal = () => {
+      const nav = navRef.current;
+      const current = nav?.querySelector<HTMLElement>('[aria-current="page"]');
+      if (!nav || !current) return;
+      const [n, c] = [nav.getBoundingClientRect(), current.getBoundingClientRect()];
+      if (c.right > n.right) nav.scrollLeft += c.right - n.right;
+      else if (c.left < n.left) nav.scrollLeft -= n.left - c.left;
+    };
+    reveal();
+    // A window turned or narrowed can push it out of view again.
+    window.addEventListener("resize", reveal);
+    return () => window.removeEventListener("resize", reveal);
+  }, [pathname]);
 
   useEffect(() => {
     if (signedOut) router.replace(signInUrl(pathname));
@@ -56,18 +72,18 @@ export function AppShell({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
-        <div className="mx-auto flex h-14 max-w-screen-2xl items-center gap-2 px-3 sm:gap-4 sm:px-6">
+        {/* On phones the nav takes a row of its own under the logo and Sign out: six items do not fit beside them. */}
+        <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-x-2 gap-y-1 px-3 pt-2 sm:h-14 sm:flex-nowrap sm:gap-4 sm:px-6 sm:pt-0">
           <Link href="/jobs" className="rounded-md text-zinc-900 dark:text-zinc-50">
-            {/* The wordmark gives way to the nav on phones; the link keeps it as its name. */}
-            <Logo className="max-sm:gap-0 max-sm:text-[0px]" />
+            <Logo />
           </Link>
-          <nav aria-label="Main" className="flex min-w-0 items-center gap-0.5 overflow-x-auto text-sm sm:gap-1">
+          <nav ref={navRef} aria-label="Main" className="flex min-w-0 items-center gap-0.5 overflow-x-auto text-sm max-sm:order-last max-sm:-mx-1.5 max-sm:w-[calc(100%+0.75rem)] max-sm:pb-1 sm:gap-1">
             {NAV.map((item) => (
               <Link
                 key={item.href}
                 href={item.href}
                 aria-current={pathname.startsWith(item.href) ? "page" : undefined}
-                className={`${"wide" in item ? "max-sm:hidden " : ""}shrink-0 whitespace-nowrap rounded-md px-1.5 py-1.5 font-medium text-zinc-600 sm:px-2.5 hover:bg-zinc-100 hover:text-zinc-900 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 dark:aria-[current=page]:bg-indigo-950 dark:aria-[current=page]:text-indigo-300`}
+                className={`shrink-0 whitespace-nowrap rounded-md px-1.5 py-1.5 font-medium text-zinc-600 sm:px-2.5 hover:bg-zinc-100 hover:text-zinc-900 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 dark:aria-[current=page]:bg-indigo-950 dark:aria-[current=page]:text-indigo-300`}
               >
                 {item.label}
               </Link>
@@ -76,7 +92,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <div className="ml-auto flex min-w-0 items-center gap-3">
             {session.data ? (
               <>
-                <div className="hidden min-w-0 text-right text-xs leading-tight sm:block">
+                <div className="min-w-0 text-right text-xs leading-tight">
                   <p className="truncate font-medium text-zinc-900 dark:text-zinc-100" data-testid="project-name">
                     {session.data.project.name}
                   </p>

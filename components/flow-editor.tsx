@@ -139,7 +139,7 @@ function PhaseCard(props: {
         <label htmlFor={ids.add} className="sr-only">
           Configuration to add to phase {props.index + 1}
         </label>
-        <select id={ids.add} value={adding} onChange={(e) => setAdding(e.target.value)} disabled={props.disabled} className={`${controlClass} min-w-0 flex-1`}>
+        <select id={ids.add} value={adding} onChange={(e) => setAdding(e.target.value)} disabled={props.disabled} className={`${controlClass} min-w-0 basis-full sm:basis-0 sm:flex-1`}>
           <option value="">Add a task: choose a configuration</option>
           {props.choices.map((c) => (
             <option key={c.value} value={c.value}>
@@ -177,7 +177,8 @@ function TaskRow(props: {
   const moveId = useId();
   return (
     <li className={`flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2.5 ${task.enabled ? "" : "opacity-60"}`} aria-label={props.label}>
-      <span className="flex min-w-0 flex-1 items-center gap-2">
+      {/* A whole line on phones: beside the controls the name would shrink to nothing. */}
+      <span className="flex min-w-0 basis-full items-center gap-2 sm:basis-0 sm:flex-1">
         <ComponentIcon componentId={task.component} />
         <span className="truncate text-sm font-medium">{props.label}</span>
         {!task.enabled && <span className="text-xs text-zinc-500">(disabled)</span>}

@@ -11,6 +11,7 @@ import { ScheduleEditor, formatSlot } from "@/components/schedule-editor";
 import { ScheduleStateBadge } from "@/components/schedule-state";
 import { Button, Card, EmptyState, ErrorState, Field, Skeleton, Spinner } from "@/components/ui";
 import { isApiRequestError } from "@/lib/queries/api-fetch";
+import { configurationHref } from "@/lib/queries/configurations";
 import { deleteSchedule, scheduleKeys, scheduleQueryOptions, updateSchedule } from "@/lib/queries/schedules";
 import { sessionQueryOptions } from "@/lib/queries/session";
 import { describeCron } from "@/lib/schedules/cron";
@@ -112,7 +113,13 @@ function ScheduleView({ schedule: s, onEdit }: { schedule: ScheduleJson; onEdit:
         <h2 className="sr-only">Summary</h2>
         <dl className="grid grid-cols-2 gap-x-4 gap-y-5 lg:grid-cols-4">
           <Field label="Runs" className="max-sm:col-span-2">
-            <span className="block font-medium">{s.targetName ?? <span className="italic">missing configuration {s.target.configurationId}</span>}</span>
+            {s.targetName ? (
+              <Link href={configurationHref(s.target.componentId, s.target.configurationId)} className="block font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                {s.targetName}
+              </Link>
+            ) : (
+              <span className="block font-medium italic">missing configuration {s.target.configurationId}</span>
+            )}
             <span className="mt-1 block">
               <ComponentLabel componentId={s.target.componentId} showId />
             </span>

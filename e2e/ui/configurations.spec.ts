@@ -4,6 +4,7 @@
 // phone width go to test-results/screens/.
 import { expect, type Page, test } from "@playwright/test";
 import { auth } from "../fixtures";
+import { screens as shoot, setEditorText } from "./helpers";
 
 const SHOTS = "test-results/screens";
 
@@ -12,20 +13,7 @@ test.beforeEach(async ({ page, baseURL }) => {
   expect(signIn.status()).toBe(200);
 });
 
-/** Replaces the whole text of the CodeMirror editor, as a paste would. */
-async function setEditorText(page: Page, text: string) {
-  const editor = page.getByRole("textbox", { name: "Configuration JSON", exact: true });
-  await editor.click();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.insertText(text);
-}
-
-async function screens(page: Page, name: string) {
-  await page.screenshot({ path: `${SHOTS}/${name}-desktop.png`, fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: `${SHOTS}/${name}-phone.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const screens = (page: Page, name: string) => shoot(page, SHOTS, name);
 
 test("creates a configuration, versions it, diffs, rolls back, runs it and runs it again", async ({ page }) => {
   test.setTimeout(120_000);

@@ -104,3 +104,22 @@ export const row = (page: Page, id: string) => page.locator(`tbody tr[data-job-i
 export function listOf(component: string, configs: readonly string[], extra = ""): string {
   return `/jobs?component=${component}${configs.map((c) => `&config=${c}`).join("")}${extra}`;
 }
+
+/** Replaces the whole text of a configuration's CodeMirror editor, as a paste would. */
+export async function setEditorText(page: Page, text: string) {
+  const editor = page.getByRole("textbox", { name: "Configuration JSON", exact: true });
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(text);
+}
+
+/** Full-page screenshots at the current (desktop) width and at a phone's, into `dir`. */
+export async function screens(page: Page, dir: string, name: string) {
+  // From the top: a full-page shot of a scrolled page paints the sticky header where the window was.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${dir}/${name}-desktop.png`, fullPage: true });
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${dir}/${name}-phone.png`, fullPage: true });
+  await page.setViewportSize(size);
+}

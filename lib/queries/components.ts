@@ -11,13 +11,16 @@ export const componentKeys = {
 
 const fullComponentSchema = componentSchema.extend({ configurations: z.array(configurationSchema).optional() });
 
+/** What the dashboard's components query includes; the server prefetch asks for the same (prefetch.ts). */
+export const componentsInclude = ["configuration", "rows", "state"] as const;
+
 /** The component registry (names and types); it changes only when the server is upgraded. */
 export function componentsQueryOptions() {
   return queryOptions({
     queryKey: componentKeys.all,
     // The dashboard reads whole configurations (rows for counts and pickers), so it asks for everything.
     queryFn: async ({ signal }) =>
-      (await apiFetch("/api/v2/storage/components", { schema: z.array(fullComponentSchema), params: { include: "configuration,rows,state" }, signal })).data,
+      (await apiFetch("/api/v2/storage/components", { schema: z.array(fullComponentSchema), params: { include: componentsInclude.join(",") }, signal })).data,
     staleTime: 10 * 60_000,
   });
 }

@@ -15,7 +15,7 @@ import { type JobsFilters, jobsFiltersToApi, withoutStatusFilters } from "@/lib/
 import { countJobsSchema } from "@/lib/schemas/job-counts";
 import { searchJobsSchema } from "@/lib/schemas/jobs";
 import type { SessionJson } from "@/lib/schemas/session";
-import { componentKeys } from "@/lib/queries/components";
+import { componentKeys, componentsInclude } from "@/lib/queries/components";
 import { type JobsPage, jobKeys } from "@/lib/queries/jobs";
 import { sessionKeys } from "@/lib/queries/session";
 
@@ -58,7 +58,8 @@ export async function prefetchJobsList(filters: JobsFilters): Promise<Dehydrated
     const [page, counts, components] = await Promise.all([
       searchJobs({ db: db(), projectId, input: search, origin: await requestOrigin() }),
       countJobs({ db: db(), projectId, input: countJobsSchema.parse(countParams) }),
-      listComponents({ db: db(), projectId }),
+      // The same answer the browser's components query gets: pages read configurations' rows from it.
+      listComponents({ db: db(), projectId, origin: await requestOrigin(), include: [...componentsInclude] }),
     ]);
     const client = new QueryClient();
     client.setQueryData<InfiniteData<JobsPage, string | null>>(jobKeys.list(filters), { pages: [page], pageParams: [null] });
