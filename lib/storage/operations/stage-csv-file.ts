@@ -1,13 +1,21 @@
 import "server-only";
-// Streams a stored CSV file into a staging table: parse, check, and insert in batches. The
-// target table is not touched here, so a bad file leaves it exactly as it was.
-import type { Db } from "@/lib/db";
+// Streams a stored CSV file into a staging table. The target table is not touched here, so a bad
+// file leaves it exactly as it was. Two ways in, same checks and same errors:
+//   COPY (the default): the bytes are checked in one pass (copy-csv.ts) and streamed into COPY,
+//     never parsed into JavaScript values; memory stays flat whatever the file's size.
+//   rows: csv-parse and batched INSERTs, for what COPY cannot read (an empty enclosure, a
+//     multi-byte delimiter) and for a client whose driver is unknown.
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { type Db, driverOf } from "@/lib/db";
 import type { File } from "@/lib/generated/prisma/client";
-import { CsvError } from "@/lib/storage/csv/csv-error";
+import { copyIn, sqlLiteral } from "@/lib/storage/copy";
+import { CsvCopyScanner, copyCanRead } from "@/lib/storage/csv/copy-csv";
+import { CSV_PROBLEMS, CsvError } from "@/lib/storage/csv/csv-error";
 import { type CsvDialect, readCsv } from "@/lib/storage/csv/read-csv";
 import type { FileStore } from "@/lib/storage/files/file-store";
 import { openStoredFile } from "@/lib/storage/files/open-file";
-import { columnNamesProblem, newStagingName } from "@/lib/storage/identifiers";
+import { columnNamesProblem, newStagingName, storageTableRef } from "@/lib/storage/identifiers";
 import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { createStagingTable, dropDataTable, findDuplicateKey, insertStagingBatch } from "@/lib/storage/table-sql";
 
@@ -35,7 +43,7 @@ export function headerMismatch(header: readonly string[], columns: readonly stri
   return `the header does not match the table's columns (${columns.join(", ")}): ${parts.join("; ")}`;
 }
 
-export async function stageCsvFile(options: {
+type StageOptions = {
   db: Db;
   jobId: bigint;
   file: File;
@@ -45,11 +53,122 @@ export async function stageCsvFile(options: {
   dialect?: CsvDialect;
   // Keboola's withoutHeaders: the file's first line is data, and these are its columns.
   header?: readonly string[];
-}): Promise<Staged> {
-  const { db } = options;
-  const { stream } = await openStoredFile({ storagePath: options.file.storagePath, store: options.files }).catch(() => {
+};
+
+/** The header's problem (column names, or against the table's columns), or null. */
+function headerProblem(header: readonly string[], expectedColumns?: readonly string[]): string | null {
+  return columnNamesProblem(header) ?? (expectedColumns ? headerMismatch(header, expectedColumns) : null);
+}
+
+/** The file's bytes, decompressed on the fly when they are gzip (Keboola accepts `.csv.gz` uploads). */
+function decompressed(stream: Readable): Readable {
+  const source = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return Readable.from(
+    (async function* () {
+      const first = await source.next();
+      if (first.done) return;
+      const rest = async function* () {
+        yield first.value;
+        for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+      };
+      if (first.value.length < 2 || first.value[0] !== 0x1f || first.value[1] !== 0x8b) return yield* rest();
+      const gunzip = createGunzip();
+      const compressed = Readable.from(rest(), { objectMode: false });
+      compressed.on("error", (error) => gunzip.destroy(error));
+      compressed.pipe(gunzip);
+      try {
+        for await (const chunk of gunzip) yield chunk as Buffer;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code?.startsWith("Z_")) {
+          throw new StorageJobError("invalidGzip", "The file starts like a gzip file but cannot be decompressed (is it truncated?).");
+        }
+        throw error;
+      } finally {
+        compressed.destroy();
+      }
+    })(),
+    { objectMode: false },
+  ).on("close", () => stream.destroy());
+}
+
+export async function stageCsvFile(options: StageOptions): Promise<Staged> {
+  const { stream: raw } = await openStoredFile({ storagePath: options.file.storagePath, store: options.files }).catch(() => {
     throw new StorageJobError("fileGone", `The contents of file ${options.file.id} are no longer on this server.`);
   });
+  const stream = decompressed(raw);
+  const driver = driverOf(options.db);
+  if (driver && copyCanRead(options.dialect ?? {})) return stageByCopy(options, stream, driver);
+  return stageByRows(options, stream);
+}
+
+/**
+ * COPY into the staging table. The header is read first (the staging table's width comes from
+ * it), then the checked records stream into COPY with the line each ends on as `_line`.
+ */
+async function stageByCopy(options: StageOptions, stream: Readable, driver: NonNullable<ReturnType<typeof driverOf>>): Promise<Staged> {
+  const { db } = options;
+  const name = newStagingName(options.jobId);
+  const delimiter = options.dialect?.delimiter ?? ",";
+  const enclosure = options.dialect?.enclosure ?? '"';
+  const scanner = new CsvCopyScanner({
+    delimiter,
+    enclosure,
+    ...(options.header && { header: options.header }),
+    onHeader: (header, line) => {
+      const problem = headerProblem(header, options.expectedColumns);
+      if (problem) throw new CsvError(line, problem);
+    },
+  });
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // What the scanner wrote before the header was known (the header's own chunk holds records too).
+  const early: Buffer[] = [];
+  let ended = false;
+  let created = false;
+  const drop = () => dropDataTable(db, name);
+  try {
+    while (scanner.header === null) {
+      const next = await chunks.next();
+      if (next.done) {
+        const last = scanner.end();
+        if (last) early.push(last);
+        ended = true;
+        break;
+      }
+      const out = scanner.write(next.value);
+      if (out) early.push(out);
+    }
+    const header = scanner.header!;
+    await createStagingTable(db, { name, width: header.length });
+    created = true;
+    const input = async function* () {
+      yield* early.splice(0);
+      if (ended) return;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+        const out = scanner.write(next.value);
+        if (out) yield out;
+      }
+      const last = scanner.end();
+      if (last) yield last;
+    };
+    const columns = header.map((_, i) => `c${i}`).join(", ");
+    await copyIn(driver, {
+      target: `${storageTableRef(name)} (${columns}, _line)`,
+      // FORCE_NOT_NULL: an empty unquoted value is '' (as the rows path stores it), never NULL.
+      options: `WITH (FORMAT csv, DELIMITER ${sqlLiteral(delimiter)}, QUOTE ${sqlLiteral(enclosure)}, FORCE_NOT_NULL (${columns}))`,
+      input: input(),
+    });
+  } catch (error) {
+    stream.destroy();
+    if (created) await drop().catch(() => undefined);
+    throw error;
+  }
+  const header = scanner.header!;
+  return { name, header, rows: scanner.rows, positionsOf: (columns) => columns.map((c) => header.indexOf(c)), drop };
+}
+
+/** csv-parse and batched INSERTs (one jsonb parameter a batch). */
+async function stageByRows(options: StageOptions, stream: Readable): Promise<Staged> {
+  const { db } = options;
   const name = newStagingName(options.jobId);
   let header: string[] | null = null;
   let created = false;
@@ -78,7 +197,7 @@ export async function stageCsvFile(options: {
     for await (const record of readCsv(stream, options.dialect)) {
       if (header === null) {
         header = record.values.map((v) => v.trim());
-        const problem = columnNamesProblem(header) ?? (options.expectedColumns ? headerMismatch(header, options.expectedColumns) : null);
+        const problem = headerProblem(header, options.expectedColumns);
         if (problem) throw new CsvError(record.line, problem);
         await createStagingTable(db, { name, width: header.length });
         created = true;
@@ -90,7 +209,7 @@ export async function stageCsvFile(options: {
       rows++;
       if (batch.length >= BATCH_ROWS || batchBytes >= BATCH_BYTES) await flush();
     }
-    if (header === null) throw new CsvError(1, "the file is empty; a CSV file starts with a header naming the columns");
+    if (header === null) throw new CsvError(1, CSV_PROBLEMS.empty);
     await flush();
     await inFlight;
   } catch (error) {
