@@ -12,12 +12,6 @@ import type { DbDriver } from "@/lib/db";
 // PGlite takes one Blob per COPY statement: this much COPY input, or output, at a time.
 export const PGLITE_COPY_BYTES = 8 * 1024 * 1024;
 
-/** A SQL string literal (COPY takes no bind parameters). Backslashes make it an E'' literal, as pg's escapeLiteral does. */
-export function sqlLiteral(value: string): string {
-  const quoted = value.replaceAll("'", "''");
-  return value.includes("\\") ? `E'${quoted.replaceAll("\\", "\\\\")}'` : `'${quoted}'`;
-}
-
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

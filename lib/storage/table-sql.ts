@@ -4,7 +4,7 @@ import "server-only";
 // values always travel as parameters.
 import type { Db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { quoteIdent, storageTableRef } from "@/lib/storage/identifiers";
+import { quoteIdent, sqlLiteral, storageTableRef } from "@/lib/storage/identifiers";
 
 /** The Prisma client or a transaction of it: both run raw SQL. */
 export type Sql = Db | Prisma.TransactionClient;
@@ -130,6 +130,40 @@ export async function copyToStaging(sql: Sql, options: { source: string; name: s
   }
   const limit = options.limit === undefined ? "" : ` ORDER BY ctid LIMIT ${Math.max(0, Math.trunc(options.limit))}`;
   await sql.$executeRawUnsafe(`INSERT INTO ${target} SELECT ${select} ${from}${where}${limit}`, ...params);
+}
+
+/**
+ * The SELECT an export's COPY runs: `columns` in that order, the rows `where` matches, at most
+ * `limit` (in the order rows were written). COPY takes no parameters, so the filter's values are
+ * literals here (sqlLiteral). `emptyAsNull`: '' becomes NULL, which COPY's CSV writes as nothing,
+ * where it would write a non-null '' as `""`.
+ */
+export function exportSelectSql(options: { source: string; columns: readonly string[]; where?: ValuesFilter; limit?: number; emptyAsNull: boolean }): string {
+  const select = options.columns.map((c) => (options.emptyAsNull ? `NULLIF(${quoteIdent(c)}, '') AS ${quoteIdent(c)}` : quoteIdent(c))).join(", ");
+  let where = "";
+  if (options.where) {
+    const values = `ARRAY[${options.where.values.map(sqlLiteral).join(", ")}]::text[]`;
+    const match = `${quoteIdent(options.where.column)} = ANY(${values})`;
+    where = ` WHERE ${options.where.operator === "eq" ? match : `NOT (${match})`}`;
+  }
+  const limit = options.limit === undefined ? "" : ` ORDER BY ctid LIMIT ${Math.max(0, Math.trunc(options.limit))}`;
+  return `SELECT ${select} FROM ${storageTableRef(options.source)}${where}${limit}`;
+}
+
+/** Heap pages of a table (about 8 kB each). */
+export async function tableBlocks(sql: Sql, name: string): Promise<number> {
+  const [size] = await sql.$queryRawUnsafe<{ blocks: bigint }[]>(
+    `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint AS blocks`,
+    storageTableRef(name),
+  );
+  return Number(size?.blocks ?? 0);
+}
+
+/** The SELECT of one slice of a staging copy, `blocks` heap pages from `from`, in the order rows were written. */
+export function blockRangeSql(options: { name: string; width: number; from: number; blocks: number; emptyAsNull: boolean }): string {
+  const columns = Array.from({ length: options.width }, (_, i) => (options.emptyAsNull ? `NULLIF(${stagingColumn(i)}, '')` : stagingColumn(i)));
+  const range = `ctid >= '(${options.from},0)'::tid AND ctid < '(${options.from + options.blocks},0)'::tid`;
+  return `SELECT ${columns.join(", ")} FROM ${storageTableRef(options.name)} WHERE ${range} ORDER BY ctid`;
 }
 
 /**

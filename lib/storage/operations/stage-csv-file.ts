@@ -9,13 +9,13 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { type Db, driverOf } from "@/lib/db";
 import type { File } from "@/lib/generated/prisma/client";
-import { copyIn, sqlLiteral } from "@/lib/storage/copy";
+import { copyIn } from "@/lib/storage/copy";
 import { CsvCopyScanner, copyCanRead } from "@/lib/storage/csv/copy-csv";
 import { CSV_PROBLEMS, CsvError } from "@/lib/storage/csv/csv-error";
 import { type CsvDialect, readCsv } from "@/lib/storage/csv/read-csv";
 import type { FileStore } from "@/lib/storage/files/file-store";
 import { openStoredFile } from "@/lib/storage/files/open-file";
-import { columnNamesProblem, newStagingName, storageTableRef } from "@/lib/storage/identifiers";
+import { columnNamesProblem, newStagingName, sqlLiteral, storageTableRef } from "@/lib/storage/identifiers";
 import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { createStagingTable, dropDataTable, findDuplicateKey, insertStagingBatch } from "@/lib/storage/table-sql";
 
