@@ -77,6 +77,11 @@ describe("CsvCopyScanner", () => {
     }).toThrow(/^Line 2: a record is larger than 16 MiB/);
   });
 
+  it("can leave the line out, and then encloses a record that is COPY's end marker", () => {
+    const scanner = new CsvCopyScanner({ delimiter: ",", enclosure: '"', lineColumn: false });
+    expect(scanner.write(Buffer.from("a\r\nx\r\n\\.\r\n"))?.toString()).toBe('x\n"\\."\n');
+  });
+
   it("knows which dialects COPY can read", () => {
     expect(copyCanRead({})).toBe(true);
     expect(copyCanRead({ delimiter: "\t", enclosure: "'" })).toBe(true);

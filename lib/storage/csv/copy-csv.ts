@@ -5,8 +5,9 @@
 // fails on empty lines), and it rewrites each record for COPY:
 //   - the header record and a UTF-8 BOM are left out, so are empty lines;
 //   - every record ends in "\n" (a CRLF or CR file becomes LF outside quoted values);
-//   - the line the record ends on is appended as one more value, so that the staging table keeps
-//     the `_line` that duplicate-key errors name (and a lone `\.`, COPY's end marker, can never be a line).
+//   - the line the record ends on is appended as one more value (unless `lineColumn: false`), so
+//     that the staging table keeps the `_line` that duplicate-key errors name; without it, a record
+//     that is only `\.` (COPY's end-of-data marker) is enclosed so that it stays a value.
 // Values themselves pass through byte for byte: a record that readCsv accepts means the same to
 // COPY's CSV reader with the same delimiter and quote (escape = quote: a doubled quote is one quote).
 import { isUtf8 } from "node:buffer";
@@ -83,6 +84,8 @@ export class CsvCopyScanner {
       header?: readonly string[];
       // Called with the header (values trimmed) once it is read; throws to refuse it.
       onHeader?: (header: string[], line: number) => void;
+      // false: records go out as they are, without their line as a last value.
+      lineColumn?: boolean;
     },
   ) {
     this.d = options.delimiter.charCodeAt(0);
@@ -207,10 +210,21 @@ export class CsvCopyScanner {
     }
     if (fields !== this.width) throw new CsvError(line, CSV_PROBLEMS.columnCount(this.width, fields));
     let pos = at.pos;
+    const from = pos;
     for (const piece of this.carry) pos += piece.copy(out, pos);
     pos += buf.copy(out, pos, start, end);
-    out[pos++] = this.d;
-    pos += out.write(String(line), pos, "latin1");
+    if (this.options.lineColumn === false) {
+      if (pos - from === 2 && out[from] === 0x5c && out[from + 1] === 0x2e) {
+        out[from] = this.q;
+        out[from + 1] = 0x5c;
+        out[from + 2] = 0x2e;
+        out[from + 3] = this.q;
+        pos = from + 4;
+      }
+    } else {
+      out[pos++] = this.d;
+      pos += out.write(String(line), pos, "latin1");
+    }
     out[pos++] = LF;
     at.pos = pos;
     this.carry = [];

@@ -15,15 +15,17 @@ import { CSV_PROBLEMS, CsvError } from "@/lib/storage/csv/csv-error";
 import { type CsvDialect, readCsv } from "@/lib/storage/csv/read-csv";
 import type { FileStore } from "@/lib/storage/files/file-store";
 import { openStoredFile } from "@/lib/storage/files/open-file";
-import { columnNamesProblem, newStagingName, sqlLiteral, storageTableRef } from "@/lib/storage/identifiers";
-import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
-import { createStagingTable, dropDataTable, findDuplicateKey, insertStagingBatch } from "@/lib/storage/table-sql";
+import { columnNamesProblem, newStagingName, quoteIdent, sqlLiteral, storageTableRef } from "@/lib/storage/identifiers";
+import { sqlStateOf, StorageJobError } from "@/lib/storage/jobs/storage-job-error";
+import { createDataTable, createStagingTable, dropDataTable, findDuplicateKey, insertStagingBatch } from "@/lib/storage/table-sql";
 
 export const BATCH_ROWS = 5_000;
 export const BATCH_BYTES = 4 * 1024 * 1024;
 
 export type Staged = {
   name: string;
+  /** "staging": `_line` and c0…cN (createStagingTable); "table": the header's columns, as a data table without its key. */
+  shape: "staging" | "table";
   header: string[];
   rows: number;
   /** The staging column of each of `columns` (the table's order). */
@@ -43,7 +45,7 @@ export function headerMismatch(header: readonly string[], columns: readonly stri
   return `the header does not match the table's columns (${columns.join(", ")}): ${parts.join("; ")}`;
 }
 
-type StageOptions = {
+export type StageOptions = {
   db: Db;
   jobId: bigint;
   file: File;
@@ -53,6 +55,10 @@ type StageOptions = {
   dialect?: CsvDialect;
   // Keboola's withoutHeaders: the file's first line is data, and these are its columns.
   header?: readonly string[];
+  // "table" (tableCreate): where COPY can, load straight into a table shaped as the new data table
+  // (logged, the header's columns, no key yet), which then only needs its key and a new name.
+  // Without COPY the result is a staging table whatever is asked: look at `Staged.shape`.
+  shape?: "staging" | "table";
 };
 
 /** The header's problem (column names, or against the table's columns), or null. */
@@ -110,9 +116,11 @@ async function stageByCopy(options: StageOptions, stream: Readable, driver: NonN
   const name = newStagingName(options.jobId);
   const delimiter = options.dialect?.delimiter ?? ",";
   const enclosure = options.dialect?.enclosure ?? '"';
+  const shape = options.shape ?? "staging";
   const scanner = new CsvCopyScanner({
     delimiter,
     enclosure,
+    lineColumn: shape === "staging",
     ...(options.header && { header: options.header }),
     onHeader: (header, line) => {
       const problem = headerProblem(header, options.expectedColumns);
@@ -138,7 +146,8 @@ async function stageByCopy(options: StageOptions, stream: Readable, driver: NonN
       if (out) early.push(out);
     }
     const header = scanner.header!;
-    await createStagingTable(db, { name, width: header.length });
+    if (shape === "table") await createDataTable(db, { sqlName: name, columns: header, primaryKey: [] });
+    else await createStagingTable(db, { name, width: header.length });
     created = true;
     const input = async function* () {
       yield* early.splice(0);
@@ -150,9 +159,9 @@ async function stageByCopy(options: StageOptions, stream: Readable, driver: NonN
       const last = scanner.end();
       if (last) yield last;
     };
-    const columns = header.map((_, i) => `c${i}`).join(", ");
+    const columns = shape === "table" ? header.map(quoteIdent).join(", ") : header.map((_, i) => `c${i}`).join(", ");
     await copyIn(driver, {
-      target: `${storageTableRef(name)} (${columns}, _line)`,
+      target: `${storageTableRef(name)} (${columns}${shape === "table" ? "" : ", _line"})`,
       // FORCE_NOT_NULL: an empty unquoted value is '' (as the rows path stores it), never NULL.
       options: `WITH (FORMAT csv, DELIMITER ${sqlLiteral(delimiter)}, QUOTE ${sqlLiteral(enclosure)}, FORCE_NOT_NULL (${columns}))`,
       input: input(),
@@ -163,7 +172,7 @@ async function stageByCopy(options: StageOptions, stream: Readable, driver: NonN
     throw error;
   }
   const header = scanner.header!;
-  return { name, header, rows: scanner.rows, positionsOf: (columns) => columns.map((c) => header.indexOf(c)), drop };
+  return { name, shape, header, rows: scanner.rows, positionsOf: (columns) => columns.map((c) => header.indexOf(c)), drop };
 }
 
 /** csv-parse and batched INSERTs (one jsonb parameter a batch). */
@@ -221,6 +230,7 @@ async function stageByRows(options: StageOptions, stream: Readable): Promise<Sta
   const finalHeader = header;
   return {
     name,
+    shape: "staging",
     header: finalHeader,
     rows,
     positionsOf: (columns) => columns.map((c) => finalHeader.indexOf(c)),
@@ -235,4 +245,30 @@ export async function assertUniqueKeys(db: Db, staged: Staged, primaryKey: reado
   if (!duplicate) return;
   const key = primaryKey.map((c, i) => `${c} = "${(duplicate.key[i] ?? "").slice(0, 100)}"`).join(", ");
   throw new CsvError(duplicate.line, `primary key ${key} is already on line ${duplicate.firstLine}; a file may hold each key once`);
+}
+
+/** A key the database found twice: a unique violation, or an upsert that met the same row twice. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return state === "23505" || state === "21000";
+}
+
+/**
+ * After the database refused a key found twice (the fast paths let the key itself find
+ * duplicates rather than looking for them first): the CsvError naming both lines, from `staged`
+ * when it has them, else from the file staged again. Throws `error` itself when no key is found twice.
+ */
+export async function explainDuplicateKey(options: StageOptions & { staged: Staged; primaryKey: readonly string[]; error: unknown }): Promise<never> {
+  const { staged, primaryKey, error } = options;
+  if (staged.shape === "staging") {
+    await assertUniqueKeys(options.db, staged, primaryKey);
+    throw error;
+  }
+  const again = await stageCsvFile({ ...options, shape: "staging" });
+  try {
+    await assertUniqueKeys(options.db, again, primaryKey);
+  } finally {
+    await again.drop().catch(() => undefined);
+  }
+  throw error;
 }
