@@ -19,7 +19,7 @@ import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { createToken } from "@/lib/auth/tokens";
 import { type DbHandle, driverOf } from "@/lib/db";
 import { storeFile } from "@/lib/storage/files/store-file";
-import { requestTableCreate, requestTableOperation } from "@/lib/storage/jobs/requests";
+import { requestTableCreate, requestTableImport, requestTableOperation } from "@/lib/storage/jobs/requests";
 import { runNextStorageJob } from "@/lib/storage/worker/run-next-storage-job";
 import { adminUrl, postgresAnswers } from "@/test/postgres";
 import { openBenchDb } from "./bench-db";
@@ -58,23 +58,24 @@ async function generateCsv(file: string): Promise<void> {
 }
 
 /** Samples RSS while `work` runs; Node's own high-water mark catches what sampling misses. */
-async function measure<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssMb: number }> {
+async function measure<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssMb: number; baseRssMb: number }> {
   // The child runs with --expose-gc: each step starts from the same heap, not the last one's garbage.
   (globalThis as { gc?: () => void }).gc?.();
-  let peak = process.memoryUsage().rss;
+  const base = process.memoryUsage().rss;
+  let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const started = process.hrtime.bigint();
   try {
     const result = await work();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, seconds, peakRssMb: peak / 1024 / 1024 };
+    return { result, seconds, peakRssMb: peak / 1024 / 1024, baseRssMb: base / 1024 / 1024 };
   } finally {
     clearInterval(timer);
   }
 }
 
-type Row = { database: string; run: number; operation: string; rows: number; mb: number; seconds: number; mbPerSecond: number; peakRssMb: number; rawSeconds?: number };
+type Row = { database: string; run: number; operation: string; rows: number; mb: number; seconds: number; mbPerSecond: number; peakRssMb: number; baseRssMb: number; rawSeconds?: number };
 
 const COLUMNS = ["id", "customer", "email", "amount", "quantity", "created_at", "note"];
 
@@ -120,9 +121,6 @@ async function runOn(database: "pglite" | "postgresql", csvFile: string): Promis
     const file = await storeFile({ db, projectId: project.id, tokenId: token.id, name: "bench.csv", source: createReadStream(csvFile), filesDir });
     const mb = Number(file.sizeBytes) / 1e6;
     for (let run = 1; run <= runs; run++) {
-      // Raw first, then Jobdeck, each run: a busy machine slows both alike.
-      const raw = await rawCopy(handle, csvFile, path.join(workDir, "raw-export.csv"), `raw_${run}`);
-      rmSync(path.join(workDir, "raw-export.csv"), { force: true });
       const name = `orders_${run}`;
       const imported = await measure(async () => {
         await requestTableCreate({ db, auth, runId: null, bucketId: "in.c-bench", input: { name, dataFileId: file.id.toString(), primaryKey: ["id"] } });
@@ -138,16 +136,28 @@ async function runOn(database: "pglite" | "postgresql", csvFile: string): Promis
       const exportJob = await db.storageJob.findFirstOrThrow({ where: { projectId: project.id, operationName: "tableExport" }, orderBy: { id: "desc" } });
       if (exported.result?.status !== "success") throw new Error(`export failed: ${exportJob.errorMessage}`);
       const outMb = Number(exportJob.outBytes) / 1e6;
+
+      // A full import of the same file into the table it made: staging, then the replace transaction.
+      const replaced = await measure(async () => {
+        await requestTableImport({ db, auth, runId: null, tableId: `in.c-bench.${name}`, input: { dataFileId: file.id.toString(), incremental: false } });
+        return runNextStorageJob({ db, workerId: "bench", filesDir });
+      });
+      if (replaced.result?.status !== "success") throw new Error(`full import failed: ${(await db.storageJob.findFirstOrThrow({ where: { projectId: project.id, operationName: "tableImport" }, orderBy: { id: "desc" } })).errorMessage}`);
       await requestTableOperation({ db, auth, runId: null, tableId: `in.c-bench.${name}`, operationName: "tableDrop" });
       await runNextStorageJob({ db, workerId: "bench", filesDir });
+      // Raw right after Jobdeck in each run (a busy machine slows both alike), and after it: PGlite
+      // keeps the memory its raw COPY took (the whole file as one Blob), which would hide Jobdeck's own peak.
+      const raw = await rawCopy(handle, csvFile, path.join(workDir, "raw-export.csv"), `raw_${run}`);
+      rmSync(path.join(workDir, "raw-export.csv"), { force: true });
       // The exported File's bytes go, so that runs do not fill the disk.
       for (const f of await db.file.findMany({ where: { projectId: project.id, tags: { has: "table-export" } } })) rmSync(path.join(filesDir, f.storagePath), { force: true });
       await db.file.deleteMany({ where: { projectId: project.id, tags: { has: "table-export" } } });
       results.push(
-        { database, run, operation: "import (tableCreate, PK)", rows, mb, seconds: imported.seconds, mbPerSecond: mb / imported.seconds, peakRssMb: imported.peakRssMb, rawSeconds: raw.imported.seconds },
-        { database, run, operation: "export (tableExport)", rows, mb: outMb, seconds: exported.seconds, mbPerSecond: outMb / exported.seconds, peakRssMb: exported.peakRssMb, rawSeconds: raw.exported.seconds },
-        { database, run, operation: "raw COPY FROM (same table shape)", rows, mb, seconds: raw.imported.seconds, mbPerSecond: mb / raw.imported.seconds, peakRssMb: raw.imported.peakRssMb },
-        { database, run, operation: "raw COPY TO (to a file)", rows, mb: outMb, seconds: raw.exported.seconds, mbPerSecond: outMb / raw.exported.seconds, peakRssMb: raw.exported.peakRssMb },
+        { database, run, operation: "import (tableCreate, PK)", rows, mb, seconds: imported.seconds, mbPerSecond: mb / imported.seconds, peakRssMb: imported.peakRssMb, baseRssMb: imported.baseRssMb, rawSeconds: raw.imported.seconds },
+        { database, run, operation: "import (full, into it)", rows, mb, seconds: replaced.seconds, mbPerSecond: mb / replaced.seconds, peakRssMb: replaced.peakRssMb, baseRssMb: replaced.baseRssMb, rawSeconds: raw.imported.seconds },
+        { database, run, operation: "export (tableExport)", rows, mb: outMb, seconds: exported.seconds, mbPerSecond: outMb / exported.seconds, peakRssMb: exported.peakRssMb, baseRssMb: exported.baseRssMb, rawSeconds: raw.exported.seconds },
+        { database, run, operation: "raw COPY FROM (same table shape)", rows, mb, seconds: raw.imported.seconds, mbPerSecond: mb / raw.imported.seconds, peakRssMb: raw.imported.peakRssMb, baseRssMb: raw.imported.baseRssMb },
+        { database, run, operation: "raw COPY TO (to a file)", rows, mb: outMb, seconds: raw.exported.seconds, mbPerSecond: outMb / raw.exported.seconds, peakRssMb: raw.exported.peakRssMb, baseRssMb: raw.exported.baseRssMb },
       );
     }
     return results;
@@ -189,7 +199,7 @@ const fixed = (n: number, digits = 1) => n.toFixed(digits);
 console.log(`\nJobdeck Storage benchmark — ${new Date().toISOString()}`);
 console.log(`${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), ${fixed(os.totalmem() / 1024 ** 3, 0)} GiB RAM, Node ${process.version}`);
 console.log(`CSV: ${rows.toLocaleString("en-US")} rows, 7 columns, ${fixed(statSync(csvFile).size / 1e6)} MB; peak RSS is this Node process (PGlite runs inside it; PostgreSQL is a separate server)\n`);
-const header = ["database", "run", "operation", "rows", "MB", "seconds", "MB/s", "÷ raw", "peak RSS MB"];
+const header = ["database", "run", "operation", "rows", "MB", "seconds", "MB/s", "÷ raw", "RSS before MB", "peak RSS MB"];
 const lines = results.map((r) => [
   r.database,
   String(r.run),
@@ -199,6 +209,7 @@ const lines = results.map((r) => [
   fixed(r.seconds, 2),
   fixed(r.mbPerSecond),
   r.rawSeconds === undefined ? "" : fixed(r.rawSeconds / r.seconds, 2),
+  fixed(r.baseRssMb, 0),
   fixed(r.peakRssMb, 0),
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -208,7 +219,7 @@ console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const line of lines) console.log(format(line));
 // The spread over runs: Jobdeck ÷ raw (time of raw COPY ÷ time of Jobdeck; over 1 means Jobdeck is ahead).
 for (const database of new Set(results.map((r) => r.database))) {
-  for (const operation of ["import (tableCreate, PK)", "export (tableExport)"]) {
+  for (const operation of ["import (tableCreate, PK)", "import (full, into it)", "export (tableExport)"]) {
     const ratios = results.filter((r) => r.database === database && r.operation === operation && r.rawSeconds !== undefined).map((r) => r.rawSeconds! / r.seconds);
     const peaks = results.filter((r) => r.database === database && r.operation === operation).map((r) => r.peakRssMb);
     if (ratios.length > 0) console.log(`${database} ${operation}: ÷ raw ${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)}, peak RSS ${fixed(Math.min(...peaks), 0)}–${fixed(Math.max(...peaks), 0)} MB over ${ratios.length} run(s)`);

@@ -15,8 +15,8 @@ import { blockRangeSql, copyToStaging, dropDataTable, exportSelectSql, readStagi
 
 // 128 heap pages: about 1 MB of rows a batch, whatever their width.
 export const EXPORT_BATCH_BLOCKS = 128;
-// PGlite's COPY writes its whole output as one Blob: 1,024 pages (about 8 MB of rows) a COPY.
-export const EXPORT_COPY_BLOCKS = 1024;
+// PGlite's COPY writes its whole output as one Blob: 2,048 pages (about 16 MB of rows) a COPY.
+export const EXPORT_COPY_BLOCKS = 2048;
 
 // The filters requestTableExport checked and stored (absent: the whole table).
 const filtersSchema = z.object({
