@@ -189,14 +189,19 @@ describe("storage tables on the database", () => {
     expect(headless).toMatchObject({ status: "success", results: { importedRowsCount: 2 } });
     expect((await rows(t)).slice(2)).toEqual([["4", "it's", "a;b"], ["5", "", ""]]);
 
+    const escaped = await importCsv(t, 'id,name,note\n8,"a \\"b\\"","c\\\\"\n', { escapedBy: "\\", incremental: true });
+    expect(escaped).toMatchObject({ status: "success", results: { importedRowsCount: 1 } });
+    expect((await rows(t)).at(-1)).toEqual(["8", 'a "b"', "c\\"]);
+
     // No enclosure (COPY always has one): the row-by-row path, same rules.
     const bare = await importCsv(t, 'id\tname\tnote\n6\ta "quote"\tz\n', { delimiter: "\t", enclosure: "", incremental: true });
     expect(bare).toMatchObject({ status: "success", results: { importedRowsCount: 1 } });
     expect((await rows(t)).at(-1)).toEqual(["6", 'a "quote"', "z"]);
+    await expect(Promise.resolve().then(() => importAsyncSchema.parse({ dataFileId: "1", enclosure: "", escapedBy: "\\" }))).rejects.toThrow(/escapes values inside an enclosure only/);
 
     const broken = await importCsv(t, gzipSync(Buffer.from("id,name,note\n7,a,b\n")).subarray(0, 20) as unknown as string);
     expect(broken).toMatchObject({ status: "error", error: { code: "invalidGzip" } });
-    expect(await rows(t)).toHaveLength(5);
+    expect(await rows(t)).toHaveLength(6);
   });
 
   it("exports exactly what csv-stringify wrote: empty values, quotes, line breaks, filters, and Keboola's quoted gzip file", async () => {

@@ -77,6 +77,21 @@ describe("CsvCopyScanner", () => {
     }).toThrow(/^Line 2: a record is larger than 16 MiB/);
   });
 
+  it("takes Keboola's escapedBy inside enclosed values, as COPY's ESCAPE, and readCsv reads the same values", async () => {
+    const csv = 'a,b\n1,"say \\"hi\\" \\\\ \\x"\n2,"two\\"\nlines"\n';
+    const scanner = new CsvCopyScanner({ delimiter: ",", enclosure: '"', escapedBy: "\\" });
+    expect(scanner.write(Buffer.from(csv))?.toString()).toBe('1,"say \\"hi\\" \\\\ \\x",2\n2,"two\\"\nlines",4\n');
+    // readCsv (csv-parse) agrees where the escape precedes a quote or itself; before any other
+    // character COPY keeps it (`\\x` stays two characters) where csv-parse drops it.
+    const records = [];
+    for await (const record of readCsv(Readable.from([Buffer.from('a\n"say \\"hi\\" \\\\"\n')]), { escapedBy: "\\" })) records.push(record.values);
+    expect(records.slice(1)).toEqual([['say "hi" \\']]);
+    expect(() => new CsvCopyScanner({ delimiter: ",", enclosure: '"', escapedBy: "\\" }).end()).toThrow(/empty/);
+    const open = new CsvCopyScanner({ delimiter: ",", enclosure: '"', escapedBy: "\\" });
+    open.write(Buffer.from('a\n"x\\'));
+    expect(() => open.end()).toThrow(/^Line 2: a quoted value opened on this line is never closed/);
+  });
+
   it("can leave the line out, and then encloses a record that is COPY's end marker", () => {
     const scanner = new CsvCopyScanner({ delimiter: ",", enclosure: '"', lineColumn: false });
     expect(scanner.write(Buffer.from("a\r\nx\r\n\\.\r\n"))?.toString()).toBe('x\n"\\."\n');

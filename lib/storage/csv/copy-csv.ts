@@ -25,24 +25,30 @@ const FIELD_START = 0;
 const UNQUOTED = 1;
 const QUOTED = 2;
 const AFTER_QUOTE = 3;
+// Inside a quoted value, right after Keboola's escapedBy (COPY's ESCAPE).
+const ESCAPED = 4;
 
 /** True when COPY can read this dialect: a one-byte delimiter and a one-byte enclosure (COPY always has a quote). */
-export function copyCanRead(dialect: { delimiter?: string; enclosure?: string }): boolean {
+export function copyCanRead(dialect: { delimiter?: string; enclosure?: string; escapedBy?: string }): boolean {
   const delimiter = dialect.delimiter ?? ",";
   const enclosure = dialect.enclosure ?? '"';
-  const oneByte = (c: string) => c.length === 1 && c.charCodeAt(0) > 0 && c.charCodeAt(0) < 0x80;
-  return oneByte(delimiter) && oneByte(enclosure) && delimiter !== enclosure && !"\r\n".includes(delimiter) && !"\r\n".includes(enclosure);
+  const escape = dialect.escapedBy ?? "";
+  const oneByte = (c: string) => c.length === 1 && c.charCodeAt(0) > 0 && c.charCodeAt(0) < 0x80 && !"\r\n".includes(c);
+  return oneByte(delimiter) && oneByte(enclosure) && delimiter !== enclosure && (escape === "" || (oneByte(escape) && escape !== delimiter));
 }
 
 /** Splits one record that the scanner has already checked into its values. */
-function splitRecord(text: string, delimiter: string, quote: string): string[] {
+function splitRecord(text: string, delimiter: string, quote: string, escape: string): string[] {
   const values: string[] = [];
   let value = "";
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c !== quote) value += c;
+      if (escape !== "" && c === escape && (text[i + 1] === quote || text[i + 1] === escape)) {
+        value += text[i + 1];
+        i++;
+      } else if (c !== quote) value += c;
       else if (text[i + 1] === quote) {
         value += quote;
         i++;
@@ -63,6 +69,7 @@ export class CsvCopyScanner {
   header: string[] | null;
   private readonly d: number;
   private readonly q: number;
+  private readonly e: number;
   private width: number;
   private state = FIELD_START;
   private fields = 0;
@@ -80,6 +87,9 @@ export class CsvCopyScanner {
     private readonly options: {
       delimiter: string;
       enclosure: string;
+      // Keboola's escapedBy: inside a quoted value, it makes the quote (or itself) that follows a
+      // character of the value, as COPY's ESCAPE does; before anything else it is itself a character.
+      escapedBy?: string;
       // withoutHeaders: the file's first record is data, and these are its columns.
       header?: readonly string[];
       // Called with the header (values trimmed) once it is read; throws to refuse it.
@@ -90,6 +100,7 @@ export class CsvCopyScanner {
   ) {
     this.d = options.delimiter.charCodeAt(0);
     this.q = options.enclosure.charCodeAt(0);
+    this.e = options.escapedBy && options.escapedBy !== options.enclosure ? options.escapedBy.charCodeAt(0) : -1;
     this.header = options.header ? [...options.header] : null;
     this.width = this.header?.length ?? 0;
   }
@@ -115,7 +126,7 @@ export class CsvCopyScanner {
   /** The last record (a file need not end in a line break); throws on what an unfinished file leaves open. */
   end(): Buffer | null {
     if (this.utf8Carry.length > 0) throw new CsvError(this.line, CSV_PROBLEMS.notUtf8);
-    if (this.state === QUOTED) throw new CsvError(this.recordLine, CSV_PROBLEMS.unclosedQuote);
+    if (this.state === QUOTED || this.state === ESCAPED) throw new CsvError(this.recordLine, CSV_PROBLEMS.unclosedQuote);
     const empty = Buffer.alloc(0);
     const out = this.output(empty, 0, 1);
     const at = { pos: 0 };
@@ -137,6 +148,7 @@ export class CsvCopyScanner {
     const at = { pos: 0 };
     const d = this.d;
     const q = this.q;
+    const e = this.e;
     // Hot loop: the state lives in locals and goes back to `this` around each record's end.
     let state = this.state;
     let line = this.line;
@@ -152,8 +164,13 @@ export class CsvCopyScanner {
         }
       }
       if (b === NUL) throw new CsvError(line, CSV_PROBLEMS.nul);
+      if (state === ESCAPED) {
+        state = QUOTED;
+        if (b === q || b === e) continue;
+      }
       if (state === QUOTED) {
         if (b === q) state = AFTER_QUOTE;
+        else if (b === e) state = ESCAPED;
         else if (b === LF) line++;
         continue;
       }
@@ -202,7 +219,7 @@ export class CsvCopyScanner {
       const text = Buffer.concat([...this.carry, buf.subarray(start, end)]).toString("utf8");
       this.carry = [];
       this.carryBytes = 0;
-      const header = splitRecord(text, this.options.delimiter, this.options.enclosure).map((v) => v.trim());
+      const header = splitRecord(text, this.options.delimiter, this.options.enclosure, this.e === -1 ? "" : this.options.escapedBy!).map((v) => v.trim());
       this.options.onHeader?.(header, this.recordLine);
       this.header = header;
       this.width = header.length;

@@ -7,8 +7,8 @@ import { CSV_PROBLEMS, CsvError, MAX_RECORD_BYTES } from "@/lib/storage/csv/csv-
 import { Utf8Check } from "@/lib/storage/csv/utf8-check";
 
 export type CsvRecord = { line: number; values: string[] };
-/** Keboola's CSV options: a one-character delimiter and enclosure (RFC 4180's comma and quote by default). */
-export type CsvDialect = { delimiter?: string; enclosure?: string };
+/** Keboola's CSV options: a one-character delimiter and enclosure (RFC 4180's comma and quote by default), and an escape inside enclosed values. */
+export type CsvDialect = { delimiter?: string; enclosure?: string; escapedBy?: string };
 
 export { MAX_RECORD_BYTES };
 
@@ -60,6 +60,8 @@ export async function* readCsv(source: Readable, dialect: CsvDialect = {}): Asyn
     delimiter: dialect.delimiter ?? ",",
     // Keboola's `enclosure`: an empty one means values are never enclosed.
     quote: dialect.enclosure === "" ? false : (dialect.enclosure ?? '"'),
+    // Inside an enclosed value a doubled enclosure is one (Keboola's rule), unless escapedBy is given.
+    escape: dialect.escapedBy || dialect.enclosure || '"',
   });
   // Errors of the source or the checker end the parser with the same error.
   source.on("error", (e) => parser.destroy(e));

@@ -117,9 +117,11 @@ async function stageByCopy(options: StageOptions, stream: Readable, driver: NonN
   const delimiter = options.dialect?.delimiter ?? ",";
   const enclosure = options.dialect?.enclosure ?? '"';
   const shape = options.shape ?? "staging";
+  const escapedBy = options.dialect?.escapedBy ?? "";
   const scanner = new CsvCopyScanner({
     delimiter,
     enclosure,
+    escapedBy,
     lineColumn: shape === "staging",
     ...(options.header && { header: options.header }),
     onHeader: (header, line) => {
@@ -163,7 +165,7 @@ async function stageByCopy(options: StageOptions, stream: Readable, driver: NonN
     await copyIn(driver, {
       target: `${storageTableRef(name)} (${columns}${shape === "table" ? "" : ", _line"})`,
       // FORCE_NOT_NULL: an empty unquoted value is '' (as the rows path stores it), never NULL.
-      options: `WITH (FORMAT csv, DELIMITER ${sqlLiteral(delimiter)}, QUOTE ${sqlLiteral(enclosure)}, FORCE_NOT_NULL (${columns}))`,
+      options: `WITH (FORMAT csv, DELIMITER ${sqlLiteral(delimiter)}, QUOTE ${sqlLiteral(enclosure)}${escapedBy ? `, ESCAPE ${sqlLiteral(escapedBy)}` : ""}, FORCE_NOT_NULL (${columns}))`,
       input: input(),
     });
   } catch (error) {

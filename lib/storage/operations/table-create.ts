@@ -16,6 +16,7 @@ const paramsSchema = z.object({
   primaryKey: z.array(z.string()).default([]),
   delimiter: z.string().optional(),
   enclosure: z.string().optional(),
+  escapedBy: z.string().optional(),
 });
 
 /** tableCreate: a new table whose columns are the file's header, loaded with the file's rows. */
@@ -25,7 +26,7 @@ export async function runTableCreate(ctx: OperationContext): Promise<OperationOu
   const tableId = parseTableId(job.tableId ?? "");
   if (!tableId) throw new StorageJobError("invalidParams", `"${job.tableId}" is not a table id.`);
   const file = await loadDataFile(db, job.projectId, params.dataFileId);
-  const stage = { db, jobId: job.id, file, files: ctx.files, dialect: { delimiter: params.delimiter, enclosure: params.enclosure } };
+  const stage = { db, jobId: job.id, file, files: ctx.files, dialect: { delimiter: params.delimiter, enclosure: params.enclosure, escapedBy: params.escapedBy } };
   const staged = await stageCsvFile({ ...stage, shape: "table" });
   try {
     const keyProblem = primaryKeyProblem(params.primaryKey, staged.header);

@@ -13,6 +13,7 @@ const paramsSchema = z.object({
   action: z.enum(IMPORT_ACTIONS).optional(),
   delimiter: z.string().optional(),
   enclosure: z.string().optional(),
+  escapedBy: z.string().optional(),
   withoutHeaders: z.boolean().default(false),
   // The file's columns when it has no header (default: the table's, in order).
   columns: z.array(z.string()).optional(),
@@ -51,7 +52,7 @@ export async function runTableImport(ctx: OperationContext): Promise<OperationOu
     file,
     files: ctx.files,
     expectedColumns: table.columns,
-    dialect: { delimiter: params.delimiter, enclosure: params.enclosure },
+    dialect: { delimiter: params.delimiter, enclosure: params.enclosure, escapedBy: params.escapedBy },
     ...(header && { header }),
   };
   const staged = await stageCsvFile(stage);
