@@ -179,6 +179,14 @@ describe("storage tables on the database", () => {
     expect(snapFile).toMatchObject({ expiresAt: null, tags: ["snapshot", "table-snapshot"] });
   });
 
+  it("refuses to create a table from a file that holds a primary key twice, naming both lines, and leaves no table", async () => {
+    const t = await setup("id,name\n1,Ann\n2,Bob\n1,Ann again\n", ["id"]);
+    expect(t.createJob).toMatchObject({ status: "error", error: { code: "invalidCsv", message: 'Line 4: primary key id = "1" is already on line 2; a file may hold each key once' } });
+    await expect(getTable({ db: db(), projectId: t.project.id, tableId: t.tableId })).rejects.toMatchObject({ status: 404 });
+    const leftovers = await db().$queryRawUnsafe<{ n: bigint }[]>("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'storage' AND tablename LIKE 's%'");
+    expect(Number(leftovers[0]!.n)).toBe(0);
+  });
+
   it("imports gzip files, files without a header, other delimiters and enclosures, and an empty enclosure", async () => {
     const t = await setup("id,name,note\n1,Ann,x\n", ["id"]);
     const gz = await importCsv(t, gzipSync(Buffer.from('id,name,note\r\n2,"B, b",\r\n3,"say ""hi""","two\nlines"\r\n')) as unknown as string);
