@@ -1,23 +1,42 @@
 // Storage benchmark: import (tableCreate) and export (tableExport) of a generated CSV through the
-// real Storage job code, on PGlite and on PostgreSQL. Prints MB/s and peak memory (RSS).
-//   npm run bench:storage -- --rows 1000000 [--db pglite|postgresql|both] [--quick]  (--quick: at most 100,000 rows)
-// Not part of the tests. PostgreSQL runs only when it answers on this machine (TEST_DATABASE_URL).
-import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+// real Storage job code, on PGlite and on PostgreSQL, each beside raw COPY of the same file into
+// (and out of) a table of the same shape in the same database, in the same run, in turns. Prints
+// MB/s, Jobdeck ÷ raw, and peak memory (RSS).
+//   npm run bench:storage -- --rows 1000000 [--db pglite|postgresql|both] [--runs 3] [--max-rss 300] [--quick]
+// --quick: at most 100,000 rows. --max-rss: exit 1 when a Jobdeck import or export's peak RSS is above it
+// (the check that memory stays flat whatever the file's size). Not part of the tests. PostgreSQL runs
+// only when it answers on this machine (TEST_DATABASE_URL).
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
+import pg from "pg";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { createToken } from "@/lib/auth/tokens";
+import { type DbHandle, driverOf } from "@/lib/db";
 import { storeFile } from "@/lib/storage/files/store-file";
-import { requestTableCreate, requestTableOperation } from "@/lib/storage/jobs/requests";
+import { requestTableCreate, requestTableImport, requestTableOperation } from "@/lib/storage/jobs/requests";
 import { runNextStorageJob } from "@/lib/storage/worker/run-next-storage-job";
 import { adminUrl, postgresAnswers } from "@/test/postgres";
 import { openBenchDb } from "./bench-db";
 
 const { values: args } = parseArgs({
-  options: { rows: { type: "string", default: "1000000" }, db: { type: "string", default: "both" }, json: { type: "boolean", default: false }, quick: { type: "boolean", default: false } },
+  options: {
+    rows: { type: "string", default: "1000000" },
+    db: { type: "string", default: "both" },
+    runs: { type: "string", default: "1" },
+    "max-rss": { type: "string" },
+    json: { type: "boolean", default: false },
+    quick: { type: "boolean", default: false },
+  },
 });
+const runs = Number(args.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs must be a positive integer");
+const maxRssMb = args["max-rss"] === undefined ? null : Number(args["max-rss"]);
 const rows = args.quick ? Math.min(Number(args.rows), 100_000) : Number(args.rows);
 if (!Number.isInteger(rows) || rows < 1) throw new Error("--rows must be a positive integer");
 const out = path.resolve("bench/.out");
@@ -39,27 +58,61 @@ async function generateCsv(file: string): Promise<void> {
 }
 
 /** Samples RSS while `work` runs; Node's own high-water mark catches what sampling misses. */
-async function measure<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssMb: number }> {
-  let peak = process.memoryUsage().rss;
+async function measure<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssMb: number; baseRssMb: number }> {
+  // The child runs with --expose-gc: each step starts from the same heap, not the last one's garbage.
+  (globalThis as { gc?: () => void }).gc?.();
+  const base = process.memoryUsage().rss;
+  let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const started = process.hrtime.bigint();
   try {
     const result = await work();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, seconds, peakRssMb: peak / 1024 / 1024 };
+    return { result, seconds, peakRssMb: peak / 1024 / 1024, baseRssMb: base / 1024 / 1024 };
   } finally {
     clearInterval(timer);
   }
 }
 
-type Row = { database: string; operation: string; rows: number; mb: number; seconds: number; mbPerSecond: number; peakRssMb: number };
+type Row = { database: string; run: number; operation: string; rows: number; mb: number; seconds: number; mbPerSecond: number; peakRssMb: number; baseRssMb: number; rawSeconds?: number };
+
+const COLUMNS = ["id", "customer", "email", "amount", "quantity", "created_at", "note"];
+
+/** Raw COPY of the file into a table of the same shape (text columns, the same primary key), and out of it to a file. */
+async function rawCopy(handle: DbHandle, csvFile: string, exportFile: string, table: string) {
+  const ddl = `CREATE TABLE ${table} (${COLUMNS.map((c) => `"${c}" text NOT NULL DEFAULT ''`).join(", ")}, PRIMARY KEY ("id"))`;
+  const driver = driverOf(handle.db)!;
+  if (driver.kind === "postgresql") {
+    const client = new pg.Client({ connectionString: driver.url });
+    await client.connect();
+    try {
+      await client.query(ddl);
+      const imported = await measure(() => pipeline(createReadStream(csvFile), client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, HEADER true)`))));
+      const exported = await measure(() => pipeline(client.query(copyTo(`COPY ${table} TO STDOUT WITH (FORMAT csv, HEADER true)`)), createWriteStream(exportFile)));
+      await client.query(`DROP TABLE ${table}`);
+      return { imported, exported };
+    } finally {
+      await client.end();
+    }
+  }
+  // PGlite: what a person would do by hand, the whole file as one Blob each way.
+  await driver.pglite.exec(ddl);
+  const imported = await measure(() => driver.pglite.query(`COPY ${table} FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], { blob: new Blob([readFileSync(csvFile)]) }));
+  const exported = await measure(async () => {
+    const result = await driver.pglite.query(`COPY ${table} TO '/dev/blob' WITH (FORMAT csv, HEADER true)`);
+    await pipeline(Readable.from([Buffer.from(await result.blob!.arrayBuffer())]), createWriteStream(exportFile));
+  });
+  await driver.pglite.exec(`DROP TABLE ${table}`);
+  return { imported, exported };
+}
 
 async function runOn(database: "pglite" | "postgresql", csvFile: string): Promise<Row[]> {
   const workDir = path.join(out, `${database}-${Date.now()}`);
   const filesDir = path.join(workDir, "files");
   const { handle, cleanup } = await openBenchDb(database, workDir);
   const db = handle.db;
+  const results: Row[] = [];
   try {
     const project = await db.project.create({ data: { name: "bench" } });
     const token = await createToken({ db, projectId: project.id, description: "bench" });
@@ -67,26 +120,47 @@ async function runOn(database: "pglite" | "postgresql", csvFile: string): Promis
     await db.bucket.create({ data: { projectId: project.id, bucketId: "in.c-bench", stage: "in", name: "bench" } });
     const file = await storeFile({ db, projectId: project.id, tokenId: token.id, name: "bench.csv", source: createReadStream(csvFile), filesDir });
     const mb = Number(file.sizeBytes) / 1e6;
+    for (let run = 1; run <= runs; run++) {
+      const name = `orders_${run}`;
+      const imported = await measure(async () => {
+        await requestTableCreate({ db, auth, runId: null, bucketId: "in.c-bench", input: { name, dataFileId: file.id.toString(), primaryKey: ["id"] } });
+        return runNextStorageJob({ db, workerId: "bench", filesDir });
+      });
+      const importJob = await db.storageJob.findFirstOrThrow({ where: { projectId: project.id, operationName: "tableCreate" }, orderBy: { id: "desc" } });
+      if (imported.result?.status !== "success") throw new Error(`import failed: ${importJob.errorMessage}`);
 
-    const imported = await measure(async () => {
-      await requestTableCreate({ db, auth, runId: null, bucketId: "in.c-bench", input: { name: "orders", dataFileId: file.id.toString(), primaryKey: ["id"] } });
-      return runNextStorageJob({ db, workerId: "bench", filesDir });
-    });
-    const importJob = await db.storageJob.findFirstOrThrow({ where: { projectId: project.id, operationName: "tableCreate" } });
-    if (imported.result?.status !== "success") throw new Error(`import failed: ${importJob.errorMessage}`);
+      const exported = await measure(async () => {
+        await requestTableOperation({ db, auth, runId: null, tableId: `in.c-bench.${name}`, operationName: "tableExport" });
+        return runNextStorageJob({ db, workerId: "bench", filesDir });
+      });
+      const exportJob = await db.storageJob.findFirstOrThrow({ where: { projectId: project.id, operationName: "tableExport" }, orderBy: { id: "desc" } });
+      if (exported.result?.status !== "success") throw new Error(`export failed: ${exportJob.errorMessage}`);
+      const outMb = Number(exportJob.outBytes) / 1e6;
 
-    const exported = await measure(async () => {
-      await requestTableOperation({ db, auth, runId: null, tableId: "in.c-bench.orders", operationName: "tableExport" });
-      return runNextStorageJob({ db, workerId: "bench", filesDir });
-    });
-    const exportJob = await db.storageJob.findFirstOrThrow({ where: { projectId: project.id, operationName: "tableExport" } });
-    if (exported.result?.status !== "success") throw new Error(`export failed: ${exportJob.errorMessage}`);
-    const outMb = Number(exportJob.outBytes) / 1e6;
-
-    return [
-      { database, operation: "import (tableCreate, PK)", rows, mb, seconds: imported.seconds, mbPerSecond: mb / imported.seconds, peakRssMb: imported.peakRssMb },
-      { database, operation: "export (tableExport)", rows, mb: outMb, seconds: exported.seconds, mbPerSecond: outMb / exported.seconds, peakRssMb: exported.peakRssMb },
-    ];
+      // A full import of the same file into the table it made: staging, then the replace transaction.
+      const replaced = await measure(async () => {
+        await requestTableImport({ db, auth, runId: null, tableId: `in.c-bench.${name}`, input: { dataFileId: file.id.toString(), incremental: false } });
+        return runNextStorageJob({ db, workerId: "bench", filesDir });
+      });
+      if (replaced.result?.status !== "success") throw new Error(`full import failed: ${(await db.storageJob.findFirstOrThrow({ where: { projectId: project.id, operationName: "tableImport" }, orderBy: { id: "desc" } })).errorMessage}`);
+      await requestTableOperation({ db, auth, runId: null, tableId: `in.c-bench.${name}`, operationName: "tableDrop" });
+      await runNextStorageJob({ db, workerId: "bench", filesDir });
+      // Raw right after Jobdeck in each run (a busy machine slows both alike), and after it: PGlite
+      // keeps the memory its raw COPY took (the whole file as one Blob), which would hide Jobdeck's own peak.
+      const raw = await rawCopy(handle, csvFile, path.join(workDir, "raw-export.csv"), `raw_${run}`);
+      rmSync(path.join(workDir, "raw-export.csv"), { force: true });
+      // The exported File's bytes go, so that runs do not fill the disk.
+      for (const f of await db.file.findMany({ where: { projectId: project.id, tags: { has: "table-export" } } })) rmSync(path.join(filesDir, f.storagePath), { force: true });
+      await db.file.deleteMany({ where: { projectId: project.id, tags: { has: "table-export" } } });
+      results.push(
+        { database, run, operation: "import (tableCreate, PK)", rows, mb, seconds: imported.seconds, mbPerSecond: mb / imported.seconds, peakRssMb: imported.peakRssMb, baseRssMb: imported.baseRssMb, rawSeconds: raw.imported.seconds },
+        { database, run, operation: "import (full, into it)", rows, mb, seconds: replaced.seconds, mbPerSecond: mb / replaced.seconds, peakRssMb: replaced.peakRssMb, baseRssMb: replaced.baseRssMb, rawSeconds: raw.imported.seconds },
+        { database, run, operation: "export (tableExport)", rows, mb: outMb, seconds: exported.seconds, mbPerSecond: outMb / exported.seconds, peakRssMb: exported.peakRssMb, baseRssMb: exported.baseRssMb, rawSeconds: raw.exported.seconds },
+        { database, run, operation: "raw COPY FROM (same table shape)", rows, mb, seconds: raw.imported.seconds, mbPerSecond: mb / raw.imported.seconds, peakRssMb: raw.imported.peakRssMb, baseRssMb: raw.imported.baseRssMb },
+        { database, run, operation: "raw COPY TO (to a file)", rows, mb: outMb, seconds: raw.exported.seconds, mbPerSecond: outMb / raw.exported.seconds, peakRssMb: raw.exported.peakRssMb, baseRssMb: raw.exported.baseRssMb },
+      );
+    }
+    return results;
   } finally {
     await handle.close();
     await cleanup().catch(() => undefined);
@@ -111,7 +185,7 @@ for (const database of wanted) {
   }
   // Each database in its own process, so that one's memory does not count against the other.
   process.stderr.write(`› ${database}…\n`);
-  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--rows", String(rows), "--db", database, "--json"], {
+  const child = spawnSync(process.execPath, ["--expose-gc", ...process.execArgv, process.argv[1]!, "--rows", String(rows), "--db", database, "--runs", String(runs), "--json"], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 64 * 1024 * 1024,
@@ -125,10 +199,37 @@ const fixed = (n: number, digits = 1) => n.toFixed(digits);
 console.log(`\nJobdeck Storage benchmark — ${new Date().toISOString()}`);
 console.log(`${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), ${fixed(os.totalmem() / 1024 ** 3, 0)} GiB RAM, Node ${process.version}`);
 console.log(`CSV: ${rows.toLocaleString("en-US")} rows, 7 columns, ${fixed(statSync(csvFile).size / 1e6)} MB; peak RSS is this Node process (PGlite runs inside it; PostgreSQL is a separate server)\n`);
-const header = ["database", "operation", "rows", "MB", "seconds", "MB/s", "peak RSS MB"];
-const lines = results.map((r) => [r.database, r.operation, r.rows.toLocaleString("en-US"), fixed(r.mb), fixed(r.seconds, 2), fixed(r.mbPerSecond), fixed(r.peakRssMb, 0)]);
+const header = ["database", "run", "operation", "rows", "MB", "seconds", "MB/s", "÷ raw", "RSS before MB", "peak RSS MB"];
+const lines = results.map((r) => [
+  r.database,
+  String(r.run),
+  r.operation,
+  r.rows.toLocaleString("en-US"),
+  fixed(r.mb),
+  fixed(r.seconds, 2),
+  fixed(r.mbPerSecond),
+  r.rawSeconds === undefined ? "" : fixed(r.rawSeconds / r.seconds, 2),
+  fixed(r.baseRssMb, 0),
+  fixed(r.peakRssMb, 0),
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
 const format = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
 console.log(format(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const line of lines) console.log(format(line));
+// The spread over runs: Jobdeck ÷ raw (time of raw COPY ÷ time of Jobdeck; over 1 means Jobdeck is ahead).
+for (const database of new Set(results.map((r) => r.database))) {
+  for (const operation of ["import (tableCreate, PK)", "import (full, into it)", "export (tableExport)"]) {
+    const ratios = results.filter((r) => r.database === database && r.operation === operation && r.rawSeconds !== undefined).map((r) => r.rawSeconds! / r.seconds);
+    const peaks = results.filter((r) => r.database === database && r.operation === operation).map((r) => r.peakRssMb);
+    if (ratios.length > 0) console.log(`${database} ${operation}: ÷ raw ${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)}, peak RSS ${fixed(Math.min(...peaks), 0)}–${fixed(Math.max(...peaks), 0)} MB over ${ratios.length} run(s)`);
+  }
+}
+const load = os.loadavg().map((n) => n.toFixed(1)).join(" ");
+console.log(`load average at the end: ${load}`);
+if (maxRssMb !== null) {
+  const over = results.filter((r) => r.rawSeconds !== undefined && r.peakRssMb > maxRssMb);
+  for (const r of over) console.error(`✗ ${r.database} ${r.operation} run ${r.run}: peak RSS ${fixed(r.peakRssMb, 0)} MB is above --max-rss ${maxRssMb} MB`);
+  if (over.length > 0) process.exit(1);
+  console.log(`✓ every Jobdeck import and export stayed at or below ${maxRssMb} MB of RSS`);
+}

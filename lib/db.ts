@@ -13,15 +13,35 @@ export type DbTarget = { kind: "pglite"; dir?: string } | { kind: "postgresql"; 
 
 export type DbHandle = { db: Db; target: DbTarget; close(): Promise<void> };
 
+/**
+ * What a client runs on underneath Prisma, for the few paths Prisma cannot carry: Storage's bulk
+ * loads and exports stream through COPY (lib/storage/copy.ts), which Prisma's raw queries cannot.
+ */
+export type DbDriver = { kind: "postgresql"; url: string } | { kind: "pglite"; pglite: PGlite };
+
+const drivers = new WeakMap<Db, DbDriver>();
+
+/** Records what `db` runs on (openDb does it; a test that builds its own client calls it too). */
+export function registerDriver(db: Db, driver: DbDriver): void {
+  drivers.set(db, driver);
+}
+
+/** What `db` runs on, or null for a client opened elsewhere (its callers take the Prisma path). */
+export function driverOf(db: Db): DbDriver | null {
+  return drivers.get(db) ?? null;
+}
+
 /** Opens a Prisma client on PGlite (a folder, or memory when `dir` is absent) or on PostgreSQL. */
 export function openDb(target: DbTarget): DbHandle {
   if (target.kind === "postgresql") {
     const adapter = new PrismaPg({ connectionString: target.url, max: target.poolSize ?? 10 });
     const db = new PrismaClient({ adapter });
+    registerDriver(db, { kind: "postgresql", url: target.url });
     return { db, target, close: () => db.$disconnect() };
   }
   const pglite = new PGlite(target.dir);
   const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  registerDriver(db, { kind: "pglite", pglite });
   return {
     db,
     target,

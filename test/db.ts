@@ -4,7 +4,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { inject } from "vitest";
-import { type Db, type DbHandle, openDb } from "@/lib/db";
+import { type Db, type DbHandle, openDb, registerDriver } from "@/lib/db";
 import { FINAL_STATUSES } from "@/lib/jobs/state";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
@@ -23,6 +23,7 @@ export async function openTestDb(): Promise<DbHandle> {
   const pglite = new PGlite();
   for (const sql of migrationSql()) await pglite.exec(sql);
   const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  registerDriver(db, { kind: "pglite", pglite });
   return {
     db,
     target: { kind: "pglite" },

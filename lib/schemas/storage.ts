@@ -120,8 +120,9 @@ const csvOptionFields = {
   escapedBy: z.string().max(1, "must be one character or empty").default(""),
 };
 function checkCsvOptions(v: { delimiter: string; enclosure: string; escapedBy: string }, ctx: z.RefinementCtx) {
-  // csv-parse reads enclosed values (RFC 4180 and other enclosures), not MySQL-style backslash escapes.
-  if (v.escapedBy !== "") ctx.addIssue({ code: "custom", path: ["escapedBy"], message: "Jobdeck reads enclosed CSV only: leave escapedBy empty and give an enclosure" });
+  // escapedBy works inside enclosed values (COPY's ESCAPE), not MySQL-style in bare ones.
+  if (v.escapedBy !== "" && v.enclosure === "") ctx.addIssue({ code: "custom", path: ["escapedBy"], message: "escapes values inside an enclosure only: give an enclosure too, or leave escapedBy empty" });
+  if (v.escapedBy !== "" && v.escapedBy === v.delimiter) ctx.addIssue({ code: "custom", path: ["escapedBy"], message: "must differ from the delimiter" });
   if (v.enclosure !== "" && v.enclosure === v.delimiter) ctx.addIssue({ code: "custom", path: ["enclosure"], message: "must differ from the delimiter" });
   if (/[\r\n]/.test(v.delimiter + v.enclosure + v.escapedBy)) ctx.addIssue({ code: "custom", path: ["delimiter"], message: "a line break cannot delimit, enclose or escape" });
 }

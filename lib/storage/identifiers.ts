@@ -89,3 +89,9 @@ function randomHex(): string {
 export function newStagingName(jobId: bigint, random: string = randomHex()): string {
   return `s${jobId}_${random}`;
 }
+
+/** A SQL string literal (COPY takes no bind parameters). Backslashes make it an E'' literal, as pg's escapeLiteral does. */
+export function sqlLiteral(value: string): string {
+  const quoted = value.replaceAll("'", "''");
+  return value.includes("\\") ? `E'${quoted.replaceAll("\\", "\\\\")}'` : `'${quoted}'`;
+}

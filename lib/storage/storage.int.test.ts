@@ -1,11 +1,13 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { stringify } from "csv-stringify/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createBucket } from "@/lib/storage/buckets";
 import { getStorageJob } from "@/lib/storage/jobs/get-storage-job";
-import { requestRowsDelete, requestTableCreate, requestTableImport, requestTableOperation } from "@/lib/storage/jobs/requests";
+import { requestRowsDelete, requestTableCreate, requestTableExport, requestTableImport, requestTableOperation } from "@/lib/storage/jobs/requests";
 import { getTable, previewTable } from "@/lib/storage/tables";
 import { runNextStorageJob } from "@/lib/storage/worker/run-next-storage-job";
 import { dropOrphanStagingTables } from "@/lib/storage/worker/drop-orphan-staging";
@@ -175,6 +177,57 @@ describe("storage tables on the database", () => {
     const snapshot = await getStorageJob({ db: db(), projectId: t.project.id, id: snap.id.toString(), origin });
     const snapFile = await db().file.findUniqueOrThrow({ where: { id: BigInt((snapshot.results!.file as { id: string }).id) } });
     expect(snapFile).toMatchObject({ expiresAt: null, tags: ["snapshot", "table-snapshot"] });
+  });
+
+  it("refuses to create a table from a file that holds a primary key twice, naming both lines, and leaves no table", async () => {
+    const t = await setup("id,name\n1,Ann\n2,Bob\n1,Ann again\n", ["id"]);
+    expect(t.createJob).toMatchObject({ status: "error", error: { code: "invalidCsv", message: 'Line 4: primary key id = "1" is already on line 2; a file may hold each key once' } });
+    await expect(getTable({ db: db(), projectId: t.project.id, tableId: t.tableId })).rejects.toMatchObject({ status: 404 });
+    const leftovers = await db().$queryRawUnsafe<{ n: bigint }[]>("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'storage' AND tablename LIKE 's%'");
+    expect(Number(leftovers[0]!.n)).toBe(0);
+  });
+
+  it("imports gzip files, files without a header, other delimiters and enclosures, and an empty enclosure", async () => {
+    const t = await setup("id,name,note\n1,Ann,x\n", ["id"]);
+    const gz = await importCsv(t, gzipSync(Buffer.from('id,name,note\r\n2,"B, b",\r\n3,"say ""hi""","two\nlines"\r\n')) as unknown as string);
+    expect(gz).toMatchObject({ status: "success", results: { importedRowsCount: 2 } });
+    expect(await rows(t)).toEqual([["2", "B, b", ""], ["3", 'say "hi"', "two\nlines"]]);
+
+    const headless = await importCsv(t, "4;'it''s';'a;b'\n5;;\n", { withoutHeaders: true, delimiter: ";", enclosure: "'", incremental: true });
+    expect(headless).toMatchObject({ status: "success", results: { importedRowsCount: 2 } });
+    expect((await rows(t)).slice(2)).toEqual([["4", "it's", "a;b"], ["5", "", ""]]);
+
+    const escaped = await importCsv(t, 'id,name,note\n8,"a \\"b\\"","c\\\\"\n', { escapedBy: "\\", incremental: true });
+    expect(escaped).toMatchObject({ status: "success", results: { importedRowsCount: 1 } });
+    expect((await rows(t)).at(-1)).toEqual(["8", 'a "b"', "c\\"]);
+
+    // No enclosure (COPY always has one): the row-by-row path, same rules.
+    const bare = await importCsv(t, 'id\tname\tnote\n6\ta "quote"\tz\n', { delimiter: "\t", enclosure: "", incremental: true });
+    expect(bare).toMatchObject({ status: "success", results: { importedRowsCount: 1 } });
+    expect((await rows(t)).at(-1)).toEqual(["6", 'a "quote"', "z"]);
+    await expect(Promise.resolve().then(() => importAsyncSchema.parse({ dataFileId: "1", enclosure: "", escapedBy: "\\" }))).rejects.toThrow(/escapes values inside an enclosure only/);
+
+    const broken = await importCsv(t, gzipSync(Buffer.from("id,name,note\n7,a,b\n")).subarray(0, 20) as unknown as string);
+    expect(broken).toMatchObject({ status: "error", error: { code: "invalidGzip" } });
+    expect(await rows(t)).toHaveLength(6);
+  });
+
+  it("exports exactly what csv-stringify wrote: empty values, quotes, line breaks, filters, and Keboola's quoted gzip file", async () => {
+    const values = [["1", "", "plain"], ["2", 'say "hi"', "a,b"], ["3", "two\nlines", " spaced "], ["4", "x", ""]];
+    const t = await setup(stringify([["id", "name", "note"], ...values], { record_delimiter: "unix" }), ["id"]);
+    const exportFile = async (options: Parameters<typeof requestTableExport>[0]["filters"], file?: { gzip: boolean }) => {
+      const job = await requestTableExport({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, filters: options ?? {}, ...(file && { file }) });
+      await drainStorageJobs(filesDir);
+      const done = await getStorageJob({ db: db(), projectId: t.project.id, id: job.id.toString(), origin });
+      expect(done.status).toBe("success");
+      const stored = await db().file.findUniqueOrThrow({ where: { id: BigInt((done.results!.file as { id: string }).id) } });
+      const bytes = await readFile(path.join(filesDir, stored.storagePath));
+      return { text: (file?.gzip ? gunzipSync(bytes) : bytes).toString("utf8"), rows: done.results!.exportedRowsCount };
+    };
+    expect(await exportFile({})).toEqual({ text: stringify([["id", "name", "note"], ...values], { record_delimiter: "unix" }), rows: 4 });
+    expect(await exportFile({}, { gzip: true })).toEqual({ text: stringify(values, { record_delimiter: "unix", quoted: true, quoted_empty: true }), rows: 4 });
+    const filtered = await exportFile({ columns: ["note", "id"], whereColumn: "name", whereValues: ["", "x", "it's \\ odd"], whereOperator: "ne", limit: 1 });
+    expect(filtered).toEqual({ text: 'note,id\n"a,b",2\n', rows: 1 });
   });
 
   it("deletes rows by column values and by a timestamp column, and drops the table", async () => {

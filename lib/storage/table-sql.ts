@@ -4,7 +4,7 @@ import "server-only";
 // values always travel as parameters.
 import type { Db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { quoteIdent, storageTableRef } from "@/lib/storage/identifiers";
+import { quoteIdent, sqlLiteral, storageTableRef } from "@/lib/storage/identifiers";
 
 /** The Prisma client or a transaction of it: both run raw SQL. */
 export type Sql = Db | Prisma.TransactionClient;
@@ -71,9 +71,20 @@ export async function mergeStaging(
   const key = new Set(options.primaryKey);
   const others = options.columns.filter((c) => !key.has(c));
   switch (options.mode) {
-    case "replace":
+    case "replace": {
       await tx.$executeRawUnsafe(`TRUNCATE ${target}`);
-      return tx.$executeRawUnsafe(insert);
+      if (options.primaryKey.length === 0) return tx.$executeRawUnsafe(insert);
+      // Into an empty table, building the key once after the rows is much faster than keeping it
+      // row by row (1 M rows: 1.5 + 0.9 s against 6 s). A key found twice fails the ADD (23505).
+      const [key] = await tx.$queryRawUnsafe<{ name: string }[]>(
+        `SELECT conname AS name FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`,
+        target,
+      );
+      if (key) await tx.$executeRawUnsafe(`ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(key.name)}`);
+      const inserted = await tx.$executeRawUnsafe(insert);
+      await addPrimaryKey(tx, { sqlName: options.target, primaryKey: options.primaryKey, ...(key && { constraint: key.name }) });
+      return inserted;
+    }
     case "append":
       return tx.$executeRawUnsafe(insert);
     case "insertNew":
@@ -91,6 +102,18 @@ export async function mergeStaging(
       return tx.$executeRawUnsafe(`UPDATE ${target} AS t SET ${set} FROM ${staging} AS s WHERE ${match}`);
     }
   }
+}
+
+/** Adds a data table's primary key (built once over its rows); fails with 23505 when a key is there twice. */
+export async function addPrimaryKey(sql: Sql, options: { sqlName: string; primaryKey: readonly string[]; constraint?: string }) {
+  const name = options.constraint ? `CONSTRAINT ${quoteIdent(options.constraint)} ` : "";
+  await sql.$executeRawUnsafe(`ALTER TABLE ${storageTableRef(options.sqlName)} ADD ${name}PRIMARY KEY (${columnList(options.primaryKey)})`);
+}
+
+/** Gives a table loaded under a staging name its data table's name (tableCreate, in the transaction that records it). */
+export async function renameDataTable(sql: Sql, options: { from: string; to: string }) {
+  storageTableRef(options.to);
+  await sql.$executeRawUnsafe(`ALTER TABLE ${storageTableRef(options.from)} RENAME TO ${quoteIdent(options.to)}`);
 }
 
 /** Row count and bytes on disk of a data table. */
@@ -130,6 +153,44 @@ export async function copyToStaging(sql: Sql, options: { source: string; name: s
   }
   const limit = options.limit === undefined ? "" : ` ORDER BY ctid LIMIT ${Math.max(0, Math.trunc(options.limit))}`;
   await sql.$executeRawUnsafe(`INSERT INTO ${target} SELECT ${select} ${from}${where}${limit}`, ...params);
+}
+
+/**
+ * The SELECT an export's COPY runs: `columns` in that order, the rows `where` matches, at most
+ * `limit` (in the order rows were written). COPY takes no parameters, so the filter's values are
+ * literals here (sqlLiteral). `emptyAsNull`: '' becomes NULL, which COPY's CSV writes as nothing,
+ * where it would write a non-null '' as `""`.
+ */
+export function exportSelectSql(options: { source: string; columns: readonly string[]; where?: ValuesFilter; limit?: number; emptyAsNull: boolean }): string {
+  const select = options.columns.map((c) => (options.emptyAsNull ? `NULLIF(${quoteIdent(c)}, '') AS ${quoteIdent(c)}` : quoteIdent(c))).join(", ");
+  let where = "";
+  if (options.where) {
+    const values = `ARRAY[${options.where.values.map(sqlLiteral).join(", ")}]::text[]`;
+    const match = `${quoteIdent(options.where.column)} = ANY(${values})`;
+    where = ` WHERE ${options.where.operator === "eq" ? match : `NOT (${match})`}`;
+  }
+  const limit = options.limit === undefined ? "" : ` ORDER BY ctid LIMIT ${Math.max(0, Math.trunc(options.limit))}`;
+  return `SELECT ${select} FROM ${storageTableRef(options.source)}${where}${limit}`;
+}
+
+/** Heap pages of a table (about 8 kB each). */
+export async function tableBlocks(sql: Sql, name: string): Promise<number> {
+  const [size] = await sql.$queryRawUnsafe<{ blocks: bigint }[]>(
+    `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint AS blocks`,
+    storageTableRef(name),
+  );
+  return Number(size?.blocks ?? 0);
+}
+
+/**
+ * The SELECT of one slice of a staging copy, `blocks` heap pages from `from`, in the order rows were
+ * written. No ORDER BY: a TID range scan walks the pages in order (as a seq scan would, and on PGlite
+ * no other scan runs to synchronise with), and the sort cost a third of a PGlite export.
+ */
+export function blockRangeSql(options: { name: string; width: number; from: number; blocks: number; emptyAsNull: boolean }): string {
+  const columns = Array.from({ length: options.width }, (_, i) => (options.emptyAsNull ? `NULLIF(${stagingColumn(i)}, '')` : stagingColumn(i)));
+  const range = `ctid >= '(${options.from},0)'::tid AND ctid < '(${options.from + options.blocks},0)'::tid`;
+  return `SELECT ${columns.join(", ")} FROM ${storageTableRef(options.name)} WHERE ${range}`;
 }
 
 /**

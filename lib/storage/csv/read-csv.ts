@@ -3,28 +3,27 @@
 // names the line.
 import type { Readable } from "node:stream";
 import { type CsvError as ParserError, parse } from "csv-parse";
-import { CsvError } from "@/lib/storage/csv/csv-error";
+import { CSV_PROBLEMS, CsvError, MAX_RECORD_BYTES } from "@/lib/storage/csv/csv-error";
 import { Utf8Check } from "@/lib/storage/csv/utf8-check";
 
 export type CsvRecord = { line: number; values: string[] };
-/** Keboola's CSV options: a one-character delimiter and enclosure (RFC 4180's comma and quote by default). */
-export type CsvDialect = { delimiter?: string; enclosure?: string };
+/** Keboola's CSV options: a one-character delimiter and enclosure (RFC 4180's comma and quote by default), and an escape inside enclosed values. */
+export type CsvDialect = { delimiter?: string; enclosure?: string; escapedBy?: string };
 
-// A record larger than this is refused: an unclosed quote must not pull the file into memory.
-export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+export { MAX_RECORD_BYTES };
 
 type ParserFailure = ParserError & { lines?: number; raw?: string };
 
 const PROBLEMS: Record<string, (e: ParserFailure) => string> = {
   CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: (e) => {
     const match = /expect (\d+), got (\d+)/.exec(e.message);
-    return match ? `expected ${match[1]} values (as in the header) but found ${match[2]}` : "the row has a different number of values than the header";
+    return match ? CSV_PROBLEMS.columnCount(Number(match[1]), Number(match[2])) : "the row has a different number of values than the header";
   },
-  CSV_QUOTE_NOT_CLOSED: () => "a quoted value opened on this line is never closed",
-  CSV_INVALID_CLOSING_QUOTE: () => "a closing quote is followed by something other than a comma or the end of the line",
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: () => "a closing quote is followed by something other than a comma or the end of the line",
-  INVALID_OPENING_QUOTE: () => 'a quote appears inside an unquoted value (quote the value and double the quote: "a""b")',
-  CSV_MAX_RECORD_SIZE: () => `a record is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB (an unclosed quote?)`,
+  CSV_QUOTE_NOT_CLOSED: () => CSV_PROBLEMS.unclosedQuote,
+  CSV_INVALID_CLOSING_QUOTE: () => CSV_PROBLEMS.afterClosingQuote,
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: () => CSV_PROBLEMS.afterClosingQuote,
+  INVALID_OPENING_QUOTE: () => CSV_PROBLEMS.quoteInUnquoted,
+  CSV_MAX_RECORD_SIZE: () => CSV_PROBLEMS.recordTooLarge,
 };
 
 function toCsvError(error: unknown): unknown {
@@ -61,6 +60,8 @@ export async function* readCsv(source: Readable, dialect: CsvDialect = {}): Asyn
     delimiter: dialect.delimiter ?? ",",
     // Keboola's `enclosure`: an empty one means values are never enclosed.
     quote: dialect.enclosure === "" ? false : (dialect.enclosure ?? '"'),
+    // Inside an enclosed value a doubled enclosure is one (Keboola's rule), unless escapedBy is given.
+    escape: dialect.escapedBy || dialect.enclosure || '"',
   });
   // Errors of the source or the checker end the parser with the same error.
   source.on("error", (e) => parser.destroy(e));
@@ -70,7 +71,7 @@ export async function* readCsv(source: Readable, dialect: CsvDialect = {}): Asyn
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
       const line = item.info.lines;
       for (const value of item.record) {
-        if (value.includes("\u0000")) throw new CsvError(line, "contains a NUL character, which a table cannot hold");
+        if (value.includes("\u0000")) throw new CsvError(line, CSV_PROBLEMS.nul);
       }
       yield { line, values: item.record };
     }

@@ -2,7 +2,7 @@
 // turn them into U+FFFD and the table would hold text nobody wrote.
 import { isUtf8 } from "node:buffer";
 import { Transform, type TransformCallback } from "node:stream";
-import { CsvError } from "@/lib/storage/csv/csv-error";
+import { CSV_PROBLEMS, CsvError } from "@/lib/storage/csv/csv-error";
 
 const NEWLINE = 0x0a;
 
@@ -70,6 +70,6 @@ export class Utf8Check extends Transform {
   }
 
   private invalidAt(line: number): CsvError {
-    return new CsvError(line, "the file is not valid UTF-8 (save it as UTF-8 and try again)");
+    return new CsvError(line, CSV_PROBLEMS.notUtf8);
   }
 }

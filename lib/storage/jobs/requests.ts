@@ -133,6 +133,8 @@ function csvParams(csv: Partial<CsvOptions> | undefined) {
   return {
     ...(csv.delimiter !== undefined && csv.delimiter !== "," && { delimiter: csv.delimiter }),
     ...(csv.enclosure !== undefined && csv.enclosure !== '"' && { enclosure: csv.enclosure }),
+    // An escape that is the enclosure itself is the default rule (a doubled enclosure).
+    ...(csv.escapedBy && csv.escapedBy !== (csv.enclosure ?? '"') && { escapedBy: csv.escapedBy }),
     ...(csv.withoutHeaders && { withoutHeaders: true }),
   };
 }

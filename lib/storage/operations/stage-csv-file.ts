@@ -1,21 +1,31 @@
 import "server-only";
-// Streams a stored CSV file into a staging table: parse, check, and insert in batches. The
-// target table is not touched here, so a bad file leaves it exactly as it was.
-import type { Db } from "@/lib/db";
+// Streams a stored CSV file into a staging table. The target table is not touched here, so a bad
+// file leaves it exactly as it was. Two ways in, same checks and same errors:
+//   COPY (the default): the bytes are checked in one pass (copy-csv.ts) and streamed into COPY,
+//     never parsed into JavaScript values; memory stays flat whatever the file's size.
+//   rows: csv-parse and batched INSERTs, for what COPY cannot read (an empty enclosure, a
+//     multi-byte delimiter) and for a client whose driver is unknown.
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { type Db, driverOf } from "@/lib/db";
 import type { File } from "@/lib/generated/prisma/client";
-import { CsvError } from "@/lib/storage/csv/csv-error";
+import { copyIn } from "@/lib/storage/copy";
+import { CsvCopyScanner, copyCanRead } from "@/lib/storage/csv/copy-csv";
+import { CSV_PROBLEMS, CsvError } from "@/lib/storage/csv/csv-error";
 import { type CsvDialect, readCsv } from "@/lib/storage/csv/read-csv";
 import type { FileStore } from "@/lib/storage/files/file-store";
 import { openStoredFile } from "@/lib/storage/files/open-file";
-import { columnNamesProblem, newStagingName } from "@/lib/storage/identifiers";
-import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
-import { createStagingTable, dropDataTable, findDuplicateKey, insertStagingBatch } from "@/lib/storage/table-sql";
+import { columnNamesProblem, newStagingName, quoteIdent, sqlLiteral, storageTableRef } from "@/lib/storage/identifiers";
+import { sqlStateOf, StorageJobError } from "@/lib/storage/jobs/storage-job-error";
+import { createDataTable, createStagingTable, dropDataTable, findDuplicateKey, insertStagingBatch } from "@/lib/storage/table-sql";
 
 export const BATCH_ROWS = 5_000;
 export const BATCH_BYTES = 4 * 1024 * 1024;
 
 export type Staged = {
   name: string;
+  /** "staging": `_line` and c0…cN (createStagingTable); "table": the header's columns, as a data table without its key. */
+  shape: "staging" | "table";
   header: string[];
   rows: number;
   /** The staging column of each of `columns` (the table's order). */
@@ -35,7 +45,7 @@ export function headerMismatch(header: readonly string[], columns: readonly stri
   return `the header does not match the table's columns (${columns.join(", ")}): ${parts.join("; ")}`;
 }
 
-export async function stageCsvFile(options: {
+export type StageOptions = {
   db: Db;
   jobId: bigint;
   file: File;
@@ -45,11 +55,131 @@ export async function stageCsvFile(options: {
   dialect?: CsvDialect;
   // Keboola's withoutHeaders: the file's first line is data, and these are its columns.
   header?: readonly string[];
-}): Promise<Staged> {
-  const { db } = options;
-  const { stream } = await openStoredFile({ storagePath: options.file.storagePath, store: options.files }).catch(() => {
+  // "table" (tableCreate): where COPY can, load straight into a table shaped as the new data table
+  // (logged, the header's columns, no key yet), which then only needs its key and a new name.
+  // Without COPY the result is a staging table whatever is asked: look at `Staged.shape`.
+  shape?: "staging" | "table";
+};
+
+/** The header's problem (column names, or against the table's columns), or null. */
+function headerProblem(header: readonly string[], expectedColumns?: readonly string[]): string | null {
+  return columnNamesProblem(header) ?? (expectedColumns ? headerMismatch(header, expectedColumns) : null);
+}
+
+/** The file's bytes, decompressed on the fly when they are gzip (Keboola accepts `.csv.gz` uploads). */
+function decompressed(stream: Readable): Readable {
+  const source = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return Readable.from(
+    (async function* () {
+      const first = await source.next();
+      if (first.done) return;
+      const rest = async function* () {
+        yield first.value;
+        for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+      };
+      if (first.value.length < 2 || first.value[0] !== 0x1f || first.value[1] !== 0x8b) return yield* rest();
+      const gunzip = createGunzip();
+      const compressed = Readable.from(rest(), { objectMode: false });
+      compressed.on("error", (error) => gunzip.destroy(error));
+      compressed.pipe(gunzip);
+      try {
+        for await (const chunk of gunzip) yield chunk as Buffer;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code?.startsWith("Z_")) {
+          throw new StorageJobError("invalidGzip", "The file starts like a gzip file but cannot be decompressed (is it truncated?).");
+        }
+        throw error;
+      } finally {
+        compressed.destroy();
+      }
+    })(),
+    { objectMode: false },
+  ).on("close", () => stream.destroy());
+}
+
+export async function stageCsvFile(options: StageOptions): Promise<Staged> {
+  const { stream: raw } = await openStoredFile({ storagePath: options.file.storagePath, store: options.files }).catch(() => {
     throw new StorageJobError("fileGone", `The contents of file ${options.file.id} are no longer on this server.`);
   });
+  const stream = decompressed(raw);
+  const driver = driverOf(options.db);
+  if (driver && copyCanRead(options.dialect ?? {})) return stageByCopy(options, stream, driver);
+  return stageByRows(options, stream);
+}
+
+/**
+ * COPY into the staging table. The header is read first (the staging table's width comes from
+ * it), then the checked records stream into COPY with the line each ends on as `_line`.
+ */
+async function stageByCopy(options: StageOptions, stream: Readable, driver: NonNullable<ReturnType<typeof driverOf>>): Promise<Staged> {
+  const { db } = options;
+  const name = newStagingName(options.jobId);
+  const delimiter = options.dialect?.delimiter ?? ",";
+  const enclosure = options.dialect?.enclosure ?? '"';
+  const shape = options.shape ?? "staging";
+  const escapedBy = options.dialect?.escapedBy ?? "";
+  const scanner = new CsvCopyScanner({
+    delimiter,
+    enclosure,
+    escapedBy,
+    lineColumn: shape === "staging",
+    ...(options.header && { header: options.header }),
+    onHeader: (header, line) => {
+      const problem = headerProblem(header, options.expectedColumns);
+      if (problem) throw new CsvError(line, problem);
+    },
+  });
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // What the scanner wrote before the header was known (the header's own chunk holds records too).
+  const early: Buffer[] = [];
+  let ended = false;
+  let created = false;
+  const drop = () => dropDataTable(db, name);
+  try {
+    while (scanner.header === null) {
+      const next = await chunks.next();
+      if (next.done) {
+        const last = scanner.end();
+        if (last) early.push(last);
+        ended = true;
+        break;
+      }
+      const out = scanner.write(next.value);
+      if (out) early.push(out);
+    }
+    const header = scanner.header!;
+    if (shape === "table") await createDataTable(db, { sqlName: name, columns: header, primaryKey: [] });
+    else await createStagingTable(db, { name, width: header.length });
+    created = true;
+    const input = async function* () {
+      yield* early.splice(0);
+      if (ended) return;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+        const out = scanner.write(next.value);
+        if (out) yield out;
+      }
+      const last = scanner.end();
+      if (last) yield last;
+    };
+    const columns = shape === "table" ? header.map(quoteIdent).join(", ") : header.map((_, i) => `c${i}`).join(", ");
+    await copyIn(driver, {
+      target: `${storageTableRef(name)} (${columns}${shape === "table" ? "" : ", _line"})`,
+      // FORCE_NOT_NULL: an empty unquoted value is '' (as the rows path stores it), never NULL.
+      options: `WITH (FORMAT csv, DELIMITER ${sqlLiteral(delimiter)}, QUOTE ${sqlLiteral(enclosure)}${escapedBy ? `, ESCAPE ${sqlLiteral(escapedBy)}` : ""}, FORCE_NOT_NULL (${columns}))`,
+      input: input(),
+    });
+  } catch (error) {
+    stream.destroy();
+    if (created) await drop().catch(() => undefined);
+    throw error;
+  }
+  const header = scanner.header!;
+  return { name, shape, header, rows: scanner.rows, positionsOf: (columns) => columns.map((c) => header.indexOf(c)), drop };
+}
+
+/** csv-parse and batched INSERTs (one jsonb parameter a batch). */
+async function stageByRows(options: StageOptions, stream: Readable): Promise<Staged> {
+  const { db } = options;
   const name = newStagingName(options.jobId);
   let header: string[] | null = null;
   let created = false;
@@ -78,7 +208,7 @@ export async function stageCsvFile(options: {
     for await (const record of readCsv(stream, options.dialect)) {
       if (header === null) {
         header = record.values.map((v) => v.trim());
-        const problem = columnNamesProblem(header) ?? (options.expectedColumns ? headerMismatch(header, options.expectedColumns) : null);
+        const problem = headerProblem(header, options.expectedColumns);
         if (problem) throw new CsvError(record.line, problem);
         await createStagingTable(db, { name, width: header.length });
         created = true;
@@ -90,7 +220,7 @@ export async function stageCsvFile(options: {
       rows++;
       if (batch.length >= BATCH_ROWS || batchBytes >= BATCH_BYTES) await flush();
     }
-    if (header === null) throw new CsvError(1, "the file is empty; a CSV file starts with a header naming the columns");
+    if (header === null) throw new CsvError(1, CSV_PROBLEMS.empty);
     await flush();
     await inFlight;
   } catch (error) {
@@ -102,6 +232,7 @@ export async function stageCsvFile(options: {
   const finalHeader = header;
   return {
     name,
+    shape: "staging",
     header: finalHeader,
     rows,
     positionsOf: (columns) => columns.map((c) => finalHeader.indexOf(c)),
@@ -116,4 +247,30 @@ export async function assertUniqueKeys(db: Db, staged: Staged, primaryKey: reado
   if (!duplicate) return;
   const key = primaryKey.map((c, i) => `${c} = "${(duplicate.key[i] ?? "").slice(0, 100)}"`).join(", ");
   throw new CsvError(duplicate.line, `primary key ${key} is already on line ${duplicate.firstLine}; a file may hold each key once`);
+}
+
+/** A key the database found twice: a unique violation, or an upsert that met the same row twice. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return state === "23505" || state === "21000";
+}
+
+/**
+ * After the database refused a key found twice (the fast paths let the key itself find
+ * duplicates rather than looking for them first): the CsvError naming both lines, from `staged`
+ * when it has them, else from the file staged again. Throws `error` itself when no key is found twice.
+ */
+export async function explainDuplicateKey(options: StageOptions & { staged: Staged; primaryKey: readonly string[]; error: unknown }): Promise<never> {
+  const { staged, primaryKey, error } = options;
+  if (staged.shape === "staging") {
+    await assertUniqueKeys(options.db, staged, primaryKey);
+    throw error;
+  }
+  const again = await stageCsvFile({ ...options, shape: "staging" });
+  try {
+    await assertUniqueKeys(options.db, again, primaryKey);
+  } finally {
+    await again.drop().catch(() => undefined);
+  }
+  throw error;
 }

@@ -6,8 +6,8 @@ import { newSqlName, parseTableId, primaryKeyProblem } from "@/lib/storage/ident
 import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { LONG_TRANSACTION, type OperationContext, type OperationOutcome } from "@/lib/storage/operations/context";
 import { loadDataFile } from "@/lib/storage/operations/load-data-file";
-import { assertUniqueKeys, stageCsvFile } from "@/lib/storage/operations/stage-csv-file";
-import { createDataTable, mergeStaging, tableStats } from "@/lib/storage/table-sql";
+import { assertUniqueKeys, explainDuplicateKey, isDuplicateKeyError, stageCsvFile } from "@/lib/storage/operations/stage-csv-file";
+import { addPrimaryKey, createDataTable, mergeStaging, renameDataTable, tableStats } from "@/lib/storage/table-sql";
 
 const paramsSchema = z.object({
   bucketId: z.string(),
@@ -16,6 +16,7 @@ const paramsSchema = z.object({
   primaryKey: z.array(z.string()).default([]),
   delimiter: z.string().optional(),
   enclosure: z.string().optional(),
+  escapedBy: z.string().optional(),
 });
 
 /** tableCreate: a new table whose columns are the file's header, loaded with the file's rows. */
@@ -25,11 +26,19 @@ export async function runTableCreate(ctx: OperationContext): Promise<OperationOu
   const tableId = parseTableId(job.tableId ?? "");
   if (!tableId) throw new StorageJobError("invalidParams", `"${job.tableId}" is not a table id.`);
   const file = await loadDataFile(db, job.projectId, params.dataFileId);
-  const staged = await stageCsvFile({ db, jobId: job.id, file, files: ctx.files, dialect: { delimiter: params.delimiter, enclosure: params.enclosure } });
+  const stage = { db, jobId: job.id, file, files: ctx.files, dialect: { delimiter: params.delimiter, enclosure: params.enclosure, escapedBy: params.escapedBy } };
+  const staged = await stageCsvFile({ ...stage, shape: "table" });
   try {
     const keyProblem = primaryKeyProblem(params.primaryKey, staged.header);
     if (keyProblem) throw new CsvError(1, keyProblem);
-    await assertUniqueKeys(db, staged, params.primaryKey);
+    if (staged.shape === "staging") await assertUniqueKeys(db, staged, params.primaryKey);
+    else if (params.primaryKey.length > 0) {
+      // Loaded straight into the new table's shape: its key, built once, finds a key given twice.
+      await addPrimaryKey(db, { sqlName: staged.name, primaryKey: params.primaryKey }).catch((error: unknown) => {
+        if (!isDuplicateKeyError(error)) throw error;
+        return explainDuplicateKey({ ...stage, staged, primaryKey: params.primaryKey, error });
+      });
+    }
     const sqlName = newSqlName(job.projectId, tableId);
     const stats = await db.$transaction(async (tx) => {
       const bucket = await tx.bucket.findUnique({ where: { projectId_bucketId: { projectId: job.projectId, bucketId: params.bucketId } } });
@@ -47,8 +56,11 @@ export async function runTableCreate(ctx: OperationContext): Promise<OperationOu
           lastImportDate: new Date(),
         },
       });
-      await createDataTable(tx, { sqlName, columns: staged.header, primaryKey: params.primaryKey });
-      await mergeStaging(tx, { target: sqlName, staging: staged.name, columns: staged.header, positions: staged.positionsOf(staged.header), primaryKey: params.primaryKey, mode: "append" });
+      if (staged.shape === "table") await renameDataTable(tx, { from: staged.name, to: sqlName });
+      else {
+        await createDataTable(tx, { sqlName, columns: staged.header, primaryKey: params.primaryKey });
+        await mergeStaging(tx, { target: sqlName, staging: staged.name, columns: staged.header, positions: staged.positionsOf(staged.header), primaryKey: params.primaryKey, mode: "append" });
+      }
       const stats = await tableStats(tx, sqlName);
       await tx.storageTable.update({ where: { pk: row.pk }, data: { rowsCount: stats.rows, dataSizeBytes: stats.bytes } });
       return stats;

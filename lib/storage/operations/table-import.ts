@@ -4,7 +4,7 @@ import { IMPORT_ACTIONS } from "@/lib/schemas/storage";
 import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { LONG_TRANSACTION, type OperationContext, type OperationOutcome } from "@/lib/storage/operations/context";
 import { loadDataFile, loadTable } from "@/lib/storage/operations/load-data-file";
-import { assertUniqueKeys, stageCsvFile } from "@/lib/storage/operations/stage-csv-file";
+import { assertUniqueKeys, explainDuplicateKey, isDuplicateKeyError, stageCsvFile } from "@/lib/storage/operations/stage-csv-file";
 import { type MergeMode, mergeStaging, tableStats } from "@/lib/storage/table-sql";
 
 const paramsSchema = z.object({
@@ -13,6 +13,7 @@ const paramsSchema = z.object({
   action: z.enum(IMPORT_ACTIONS).optional(),
   delimiter: z.string().optional(),
   enclosure: z.string().optional(),
+  escapedBy: z.string().optional(),
   withoutHeaders: z.boolean().default(false),
   // The file's columns when it has no header (default: the table's, in order).
   columns: z.array(z.string()).optional(),
@@ -45,17 +46,21 @@ export async function runTableImport(ctx: OperationContext): Promise<OperationOu
   if (header && (header.length !== table.columns.length || table.columns.some((c) => !header.includes(c)))) {
     throw new StorageJobError("columnsMismatch", `A file without a header must hold every column of ${table.tableId} (${table.columns.join(", ")}); columns names ${header.join(", ")}.`);
   }
-  const staged = await stageCsvFile({
+  const stage = {
     db,
     jobId: job.id,
     file,
     files: ctx.files,
     expectedColumns: table.columns,
-    dialect: { delimiter: params.delimiter, enclosure: params.enclosure },
+    dialect: { delimiter: params.delimiter, enclosure: params.enclosure, escapedBy: params.escapedBy },
     ...(header && { header }),
-  });
+  };
+  const staged = await stageCsvFile(stage);
   try {
-    await assertUniqueKeys(db, staged, table.primaryKey);
+    // A replace rebuilds the key and an upsert meets a row twice: either fails on a key the file
+    // holds twice, and only then are its lines looked for. insert and update would not notice.
+    const keyFindsDuplicates = mode === "replace" || mode === "upsert";
+    if (!keyFindsDuplicates) await assertUniqueKeys(db, staged, table.primaryKey);
     const { changed, stats } = await db.$transaction(async (tx) => {
       // The table may have been dropped, or replaced by another of the same name, while we staged.
       const current = await tx.storageTable.findUnique({ where: { pk: table.pk } });
@@ -71,7 +76,10 @@ export async function runTableImport(ctx: OperationContext): Promise<OperationOu
       const stats = await tableStats(tx, table.sqlName);
       await tx.storageTable.update({ where: { pk: table.pk }, data: { rowsCount: stats.rows, dataSizeBytes: stats.bytes, lastImportDate: new Date() } });
       return { changed, stats };
-    }, LONG_TRANSACTION);
+    }, LONG_TRANSACTION).catch((error: unknown) => {
+      if (!keyFindsDuplicates || table.primaryKey.length === 0 || !isDuplicateKeyError(error)) throw error;
+      return explainDuplicateKey({ ...stage, staged, primaryKey: table.primaryKey, error });
+    });
     return {
       results: {
         importedColumns: table.columns,
