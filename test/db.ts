@@ -30,6 +30,7 @@ export async function openTestDb(): Promise<DbHandle> {
       await db.$disconnect();
       await pglite.close();
     },
+    listen: (channel, onPayload) => pglite.listen(channel, onPayload),
   };
 }
 
