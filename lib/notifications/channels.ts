@@ -37,8 +37,7 @@ export async function sendWebhook(options: { url: string; format: string; secret
       },
       body,
     });
-    // The answer's body is not read: a receiver streaming forever must not hold the sender.
-    await response.body?.cancel().catch(() => undefined);
+    await discardAnswer(response);
     if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status, error: null, retryable: false };
     if (response.status >= 300 && response.status < 400) return { ok: false, statusCode: response.status, error: `The receiver answered ${response.status} (a redirect); webhooks do not follow redirects, give the final URL.`, retryable: false };
     return { ok: false, statusCode: response.status, error: `The receiver answered ${response.status} ${response.statusText}`.trim(), retryable: isRetryableStatus(response.status) };
@@ -46,6 +45,21 @@ export async function sendWebhook(options: { url: string; format: string; secret
     if (error instanceof OutboundRefusedError) return { ok: false, statusCode: null, error: `Refused: ${error.reason}`, retryable: false };
     return { ok: false, statusCode: null, error: networkMessage(error, options.timeoutMs), retryable: true };
   }
+}
+
+// Answers up to this long (as declared) are read to their end, so the connection goes back to the pool.
+const READ_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * Lets go of an answer's body. A short one of declared length is read (within the attempt's
+ * deadline, which cuts the connection off) so that its kept-alive connection can carry the next
+ * delivery; any other is not read: a receiver streaming forever must not hold the sender. The
+ * status alone decides the outcome, whatever happens to the body.
+ */
+async function discardAnswer(response: Response): Promise<void> {
+  const length = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (length <= READ_ANSWER_BYTES) await response.arrayBuffer().catch(() => undefined);
+  else await response.body?.cancel().catch(() => undefined);
 }
 
 function networkMessage(error: unknown, timeoutMs: number): string {
