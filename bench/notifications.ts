@@ -13,7 +13,7 @@ import { createSubscription } from "@/lib/notifications/subscriptions";
 import { createSubscriptionSchema } from "@/lib/schemas/notifications";
 import { registerComponents } from "@/prisma/seed";
 import { adminUrl, createDatabase } from "@/test/postgres";
-import { machine, options, percentile, table } from "./lib";
+import { machine, options, percentile, processCpuMs, table } from "./lib";
 
 const opts = options({ jobs: { default: "1000" }, seconds: { default: "60" }, subscriptions: { default: "10" }, workers: { default: "2" } });
 const jobs = opts.quick ? Math.min(opts.jobs, 200) : opts.jobs;
@@ -64,10 +64,34 @@ try {
     workers.push(
       spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "worker/main.ts"], {
         env: { ...process.env, DATABASE_URL: database.url, WORKER_CONCURRENCY: "8", JOBDECK_WEBHOOK_ALLOW_HOSTS: "127.0.0.1" },
-        stdio: ["ignore", "ignore", "inherit"],
+        stdio: ["ignore", "pipe", "inherit"],
       }),
     );
   }
+  // Jobs start once every worker has: its start-up (loading, compiling) is no part of the figures.
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          let out: string | null = "";
+          w.stdout!.on("data", (chunk: Buffer) => {
+            if (out === null) return; // drained from now on
+            out += chunk.toString();
+            if (/started with/.test(out)) {
+              out = null;
+              resolve();
+            }
+          });
+          w.once("exit", (code) => reject(new Error(`a worker exited (${code}) before it started`)));
+        }),
+    ),
+  );
+  // CPU spent meanwhile by the worker processes and this database's backends: on a shared machine
+  // the delays follow whoever else is busy, the CPU per delivery follows the code.
+  const backends = async () =>
+    new Map((await db.$queryRaw<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).map((r) => [r.pid, processCpuMs(r.pid)]));
+  const workersCpu = () => workers.reduce((sum, w) => sum + processCpuMs(w.pid ?? 0), 0);
+  const cpuBefore = { workers: workersCpu(), db: await backends() };
   // Failing jobs at a steady rate over `seconds`.
   const t0 = Date.now();
   for (let i = 0; i < jobs; i++) {
@@ -77,6 +101,8 @@ try {
   }
   const deadline = Date.now() + 120_000;
   while (ids.size < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const workersMs = workersCpu() - cpuBefore.workers;
+  const dbMs = [...(await backends())].reduce((sum, [pid, ms]) => sum + ms - (cpuBefore.db.get(pid) ?? 0), 0);
   const failed = await db.notificationDelivery.count({ where: { status: "failed" } });
   delays.sort((a, b) => a - b);
   console.log(`Notifications — ${jobs} failing jobs in ${seconds} s × ${opts.subscriptions} webhook subscriptions, ${opts.workers} worker processes — ${machine("PostgreSQL 127.0.0.1")}`);
@@ -91,6 +117,8 @@ try {
       "p95 ms": percentile(delays, 95),
       "max ms": delays.at(-1) ?? NaN,
       "p95 ÷ target": percentile(delays, 95) / 2000,
+      "workers CPU ms/delivery": workersMs / Math.max(1, ids.size),
+      "db CPU ms/delivery": dbMs / Math.max(1, ids.size),
     },
   ]);
   // Where the delay accrues, per delivery's first attempt: the job's end → its outbox row (the
