@@ -1,8 +1,9 @@
 // Notifications under load: failing jobs arriving at a steady rate, run by worker processes on
 // PostgreSQL, each failure delivered to every one of the project's webhook subscriptions (a local
-// receiver in this process). Figures: deliveries per second, and the delay from the job's end
-// (its endTime) to the receiver having the request.
-//   npm run bench:notifications -- [--jobs 1000] [--seconds 60] [--subscriptions 10] [--workers 2] [--quick]
+// receiver in this process); then a burst of failing jobs created at once (a fan-out failing, a
+// backlog after an outage), whose deliveries come due together. Figures: deliveries per second,
+// and the delay from the job's end (its endTime) to the receiver having the request.
+//   npm run bench:notifications -- [--jobs 1000] [--seconds 60] [--burst 100] [--subscriptions 10] [--workers 2] [--quick]
 import { type ChildProcess, spawn } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,18 +16,18 @@ import { registerComponents } from "@/prisma/seed";
 import { adminUrl, createDatabase } from "@/test/postgres";
 import { machine, options, percentile, processCpuMs, table } from "./lib";
 
-const opts = options({ jobs: { default: "1000" }, seconds: { default: "60" }, subscriptions: { default: "10" }, workers: { default: "2" } });
+const opts = options({ jobs: { default: "1000" }, seconds: { default: "60" }, burst: { default: "100" }, subscriptions: { default: "10" }, workers: { default: "2" } });
 const jobs = opts.quick ? Math.min(opts.jobs, 200) : opts.jobs;
 const seconds = opts.quick ? Math.min(opts.seconds, 12) : opts.seconds;
-const expected = jobs * opts.subscriptions;
+const burst = opts.quick ? Math.min(opts.burst, 20) : opts.burst;
+const expected = (jobs + burst) * opts.subscriptions;
 
-const delays: number[] = [];
+// Each first arrival: its job, when, and the delay from the job's end.
+const arrivals: { job: bigint; at: number; delay: number }[] = [];
 const ids = new Set<string>();
 // When each delivery (by id) first reached the receiver, for the breakdown by phase.
 const receivedAt = new Map<string, number>();
 let duplicates = 0;
-let first = 0;
-let last = 0;
 const receiver = http.createServer((request, response) => {
   let body = "";
   request.on("data", (c: Buffer) => (body += c.toString()));
@@ -37,10 +38,8 @@ const receiver = http.createServer((request, response) => {
     if (ids.has(id)) return void duplicates++;
     ids.add(id);
     receivedAt.set(id, at);
-    const payload = JSON.parse(body) as { job: { endTime: string } };
-    delays.push(at - Date.parse(payload.job.endTime));
-    first ||= at;
-    last = at;
+    const payload = JSON.parse(body) as { job: { id: string; endTime: string } };
+    arrivals.push({ job: BigInt(payload.job.id), at, delay: at - Date.parse(payload.job.endTime) });
   });
 });
 await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -99,28 +98,46 @@ try {
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     await createJob({ db, auth: { projectId: project.id, tokenId: token.id }, input: { component: "jobdeck.generator", configData: { durationSeconds: 0, failureProbability: 1, i }, mode: "run" } });
   }
-  const deadline = Date.now() + 120_000;
-  while (ids.size < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const waitFor = async (count: number) => {
+    const deadline = Date.now() + 120_000;
+    while (ids.size < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  };
+  // The burst starts once the steady part is delivered, so each is measured apart.
+  await waitFor(jobs * opts.subscriptions);
+  const burstAt = Date.now();
+  let burstFrom: bigint | null = null;
+  for (let i = 0; i < burst; i++) {
+    const job = await createJob({ db, auth: { projectId: project.id, tokenId: token.id }, input: { component: "jobdeck.generator", configData: { durationSeconds: 0, failureProbability: 1, burst: i }, mode: "run" } });
+    burstFrom ??= job.id;
+  }
+  await waitFor(expected);
   const workersMs = workersCpu() - cpuBefore.workers;
   const dbMs = [...(await backends())].reduce((sum, [pid, ms]) => sum + ms - (cpuBefore.db.get(pid) ?? 0), 0);
   const failed = await db.notificationDelivery.count({ where: { status: "failed" } });
-  delays.sort((a, b) => a - b);
-  console.log(`Notifications — ${jobs} failing jobs in ${seconds} s × ${opts.subscriptions} webhook subscriptions, ${opts.workers} worker processes — ${machine("PostgreSQL 127.0.0.1")}`);
-  table("target: end-to-end delay p95 ≤ 2000 ms (job's endTime → request at the receiver)", [
-    {
-      deliveries: ids.size,
-      expected,
-      duplicates,
-      failed,
-      "deliveries/s": ids.size / Math.max(0.001, (last - first) / 1000),
+  console.log(
+    `Notifications — ${jobs} failing jobs in ${seconds} s, then ${burst} at once, × ${opts.subscriptions} webhook subscriptions, ${opts.workers} worker processes — ${machine("PostgreSQL 127.0.0.1")}`,
+  );
+  const part = (name: string, of: typeof arrivals, since: number | null) => {
+    const delays = of.map((a) => a.delay).sort((a, b) => a - b);
+    const times = of.map((a) => a.at);
+    // Steady: as fast as they came in; burst: how fast the senders drain it, from its first job's creation.
+    const from = since ?? Math.min(...times);
+    return {
+      part: name,
+      deliveries: of.length,
+      "deliveries/s": of.length / Math.max(0.001, (Math.max(...times) - from) / 1000),
       "p50 ms": percentile(delays, 50),
       "p95 ms": percentile(delays, 95),
       "max ms": delays.at(-1) ?? NaN,
       "p95 ÷ target": percentile(delays, 95) / 2000,
-      "workers CPU ms/delivery": workersMs / Math.max(1, ids.size),
-      "db CPU ms/delivery": dbMs / Math.max(1, ids.size),
-    },
+    };
+  };
+  const inBurst = (a: (typeof arrivals)[number]) => burstFrom !== null && a.job >= burstFrom;
+  table(`target: end-to-end delay p95 ≤ 2000 ms (job's endTime → request at the receiver); ${ids.size} of ${expected} delivered, ${duplicates} duplicates, ${failed} failed`, [
+    part(`steady (${jobs} jobs in ${seconds} s)`, arrivals.filter((a) => !inBurst(a)), null),
+    part(`burst (${burst} jobs at once)`, arrivals.filter(inBurst), burstAt),
   ]);
+  table("CPU per delivery (ms)", [{ workers: workersMs / Math.max(1, ids.size), "database backends": dbMs / Math.max(1, ids.size) }]);
   // Where the delay accrues, per delivery's first attempt: the job's end → its outbox row (the
   // statement that ended it) → the attempt's start (claimed, facts loaded) → at the receiver.
   const phases = await db.$queryRaw<{ id: string; written: number; started: number; startedAt: number }[]>`
