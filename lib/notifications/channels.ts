@@ -47,19 +47,33 @@ export async function sendWebhook(options: { url: string; format: string; secret
   }
 }
 
-// Answers up to this long (as declared) are read to their end, so the connection goes back to the pool.
+// How much of an answer is read, and for how long, before the connection is cut instead.
 const READ_ANSWER_BYTES = 64 * 1024;
+const READ_ANSWER_MS = 1_000;
 
 /**
- * Lets go of an answer's body. A short one of declared length is read (within the attempt's
- * deadline, which cuts the connection off) so that its kept-alive connection can carry the next
- * delivery; any other is not read: a receiver streaming forever must not hold the sender. The
- * status alone decides the outcome, whatever happens to the body.
+ * Lets go of an answer's body. A short one (most receivers answer a few bytes, often chunked) is
+ * read to its end so that its kept-alive connection can carry the next delivery; past 64 KiB or
+ * 1 s the connection is cut: a receiver streaming forever must not hold the sender. The status
+ * alone decides the outcome, whatever happens to the body.
  */
 async function discardAnswer(response: Response): Promise<void> {
-  const length = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (length <= READ_ANSWER_BYTES) await response.arrayBuffer().catch(() => undefined);
-  else await response.body?.cancel().catch(() => undefined);
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  // Cancelling ends a read still waiting (it answers done) and destroys the connection.
+  const cut = setTimeout(() => void reader.cancel().catch(() => undefined), READ_ANSWER_MS);
+  try {
+    for (let read = 0; read <= READ_ANSWER_BYTES; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // Cut off by the attempt's deadline or the receiver: the status is in already.
+  } finally {
+    clearTimeout(cut);
+  }
 }
 
 function networkMessage(error: unknown, timeoutMs: number): string {
