@@ -114,6 +114,8 @@ try {
   const workersMs = workersCpu() - cpuBefore.workers;
   const dbMs = [...(await backends())].reduce((sum, [pid, ms]) => sum + ms - (cpuBefore.db.get(pid) ?? 0), 0);
   const failed = await db.notificationDelivery.count({ where: { status: "failed" } });
+  // Sent more than once: a receiver's answer lost (a reset kept-alive connection, a timeout) shows here first.
+  const retried = await db.notificationDelivery.count({ where: { attempts: { gt: 1 } } });
   console.log(
     `Notifications — ${jobs} failing jobs in ${seconds} s, then ${burst} at once, × ${opts.subscriptions} webhook subscriptions, ${opts.workers} worker processes — ${machine("PostgreSQL 127.0.0.1")}`,
   );
@@ -133,10 +135,18 @@ try {
     };
   };
   const inBurst = (a: (typeof arrivals)[number]) => burstFrom !== null && a.job >= burstFrom;
-  table(`target: end-to-end delay p95 ≤ 2000 ms (job's endTime → request at the receiver); ${ids.size} of ${expected} delivered, ${duplicates} duplicates, ${failed} failed`, [
+  table(`target: end-to-end delay p95 ≤ 2000 ms (job's endTime → request at the receiver); ${ids.size} of ${expected} delivered, ${duplicates} duplicates, ${retried} retried, ${failed} failed`, [
     part(`steady (${jobs} jobs in ${seconds} s)`, arrivals.filter((a) => !inBurst(a)), null),
     ...(burst > 0 ? [part(`burst (${burst} jobs at once)`, arrivals.filter(inBurst), burstAt)] : []),
   ]);
+  if (burstFrom !== null) {
+    // The burst's drain rate is bounded by its jobs too: how long they took to be run and ended.
+    const [span] = await db.$queryRaw<{ started: number; ended: number }[]>`
+      SELECT EXTRACT(EPOCH FROM (max("startTime") - min("createdTime"))) * 1000 AS started,
+             EXTRACT(EPOCH FROM (max("endTime") - min("createdTime"))) * 1000 AS ended
+      FROM "Job" WHERE "projectId" = ${project.id} AND id >= ${burstFrom}`;
+    console.log(`burst: its last job started ${Math.round(Number(span?.started))} ms and ended ${Math.round(Number(span?.ended))} ms after its first was created`);
+  }
   table("CPU per delivery (ms)", [{ workers: workersMs / Math.max(1, ids.size), "database backends": dbMs / Math.max(1, ids.size) }]);
   // Where the delay accrues, per delivery's first attempt: the job's end → its outbox row (the
   // statement that ended it) → the attempt's start (claimed, facts loaded) → at the receiver.
