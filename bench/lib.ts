@@ -1,4 +1,5 @@
 // Shared by the benchmarks: options, machine facts, percentiles and a printed table.
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 
@@ -38,4 +39,14 @@ export function table(title: string, rows: Record<string, string | number>[]): v
 function fmt(v: string | number | undefined): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1);
   return v ?? "";
+}
+
+/** CPU milliseconds (user + system) a process has used so far, from /proc; 0 once it is gone. */
+export function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at 100 Hz
+  } catch {
+    return 0;
+  }
 }

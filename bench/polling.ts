@@ -8,14 +8,14 @@
 //   npm run bench:polling -- [--jobs 1000000] [--dashboards 1000] [--seconds 60] [--changes 2] [--quick] [--port 3198]
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import type pg from "pg";
 import { DEFAULT_JOBS_FILTERS } from "@/lib/schemas/filters";
 import { type DashboardSpec, type PlayResult, playDashboards } from "./dashboards";
-import { machine, options, percentile, table } from "./lib";
+import { machine, options, percentile, processCpuMs, table } from "./lib";
 import { afterSeededJobs, BENCH_TOKEN, startSeededServer } from "./seed-jobs";
 
 const opts = options({
@@ -197,14 +197,7 @@ type Cpu = { serverMs: number; dbMs: number; benchMs: number };
  * CPU cost of a request is what the server's capacity on an idle machine follows.
  */
 function cpuMeter(port: number, db: pg.Client) {
-  const ticks = (pid: number) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at 100 Hz
-    } catch {
-      return 0;
-    }
-  };
+  const ticks = processCpuMs;
   const server = () => Number(/pid=(\d+)/.exec(execFileSync("ss", ["-ltnpH", `sport = :${port}`]).toString())?.[1] ?? 0);
   const backends = async () => (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).rows.map((r) => r.pid);
   let before: { server: number; db: Map<number, number>; bench: NodeJS.CpuUsage } | null = null;

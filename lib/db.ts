@@ -11,7 +11,16 @@ export type DbClient = PrismaClient | Prisma.TransactionClient;
 
 export type DbTarget = { kind: "pglite"; dir?: string } | { kind: "postgresql"; url: string; poolSize?: number };
 
-export type DbHandle = { db: Db; target: DbTarget; close(): Promise<void> };
+export type DbHandle = {
+  db: Db;
+  target: DbTarget;
+  close(): Promise<void>;
+  /**
+   * The embedded database only: hears what its own triggers NOTIFY (there is one connection, so no
+   * LISTEN connection beside it). PostgreSQL is listened to on a connection of its own (lib/pg-listen.ts).
+   */
+  listen?: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+};
 
 /**
  * What a client runs on underneath Prisma, for the few paths Prisma cannot carry: Storage's bulk
@@ -49,6 +58,7 @@ export function openDb(target: DbTarget): DbHandle {
       await db.$disconnect();
       if (!pglite.closed) await pglite.close();
     },
+    listen: (channel, onPayload) => pglite.listen(channel, onPayload),
   };
 }
 
@@ -62,6 +72,12 @@ const holder = globalThis as unknown as { __jobdeckDb?: DbHandle };
 export function db(): Db {
   holder.__jobdeckDb ??= openDb(targetFromEnv());
   return holder.__jobdeckDb.db;
+}
+
+/** The process-wide handle: where it points, and (embedded) how to hear its notifications. */
+export function dbHandle(): DbHandle {
+  db();
+  return holder.__jobdeckDb!;
 }
 
 /** Tests and scripts point the process-wide client somewhere else (a fresh database). */

@@ -31,6 +31,7 @@ export async function openTestDb(): Promise<DbHandle> {
       await db.$disconnect();
       await pglite.close();
     },
+    listen: (channel, onPayload) => pglite.listen(channel, onPayload),
   };
 }
 

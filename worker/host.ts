@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, dbHandle } from "@/lib/db";
 import { env } from "@/lib/env";
 import { relayNotifications } from "@/lib/jobs/kill-signal";
 import { outboundPolicy } from "@/lib/net/outbound";
@@ -13,7 +13,7 @@ const MAX_STORAGE_SLOTS = 32;
 
 /** Starts a worker (component jobs and Storage jobs) on this process's database, as the environment says. */
 export function startConfiguredWorker(concurrency: number): { worker: WorkerHandle; stop(graceMs?: number): Promise<void> } {
-  const stopRelay = env.DATABASE_URL ? relayNotifications(env.DATABASE_URL, (m) => console.log(`[worker] ${m}`)) : null;
+  const stopRelay = relayNotifications(dbHandle(), (m) => console.log(`[worker] ${m}`));
   const worker = startWorker({
     db: db(),
     concurrency,
@@ -40,7 +40,7 @@ export function startConfiguredWorker(concurrency: number): { worker: WorkerHand
     async stop(graceMs) {
       storage.abort();
       await Promise.all([worker.stop({ graceMs }), storageStopped, sender.stop(), stopScheduler?.()]);
-      await stopRelay?.();
+      await stopRelay();
     },
   };
 }

@@ -1,10 +1,11 @@
 import "server-only";
 import { EventEmitter } from "node:events";
-import type { DbClient } from "@/lib/db";
+import type { DbClient, DbHandle } from "@/lib/db";
 import { listenToChannels } from "@/lib/pg-listen";
 
-// Signals between the API and workers: "these jobs were asked to stop", "new work is queued" and
-// "a Storage job is queued".
+// Signals between the API and workers: "these jobs were asked to stop", "new work is queued",
+// "a Storage job is queued" and "a notification delivery is due" (sent by the database itself: a
+// trigger on "NotificationDelivery", prisma/migrations/*_notification_wake).
 // Inside one process an EventEmitter carries them; across processes PostgreSQL NOTIFY does, so a
 // worker on another machine hears a kill within milliseconds instead of at its next poll.
 // The emitter is one per process, kept on globalThis: Next.js bundles this module into the API
@@ -14,6 +15,7 @@ import { listenToChannels } from "@/lib/pg-listen";
 export const KILL_CHANNEL = "jobdeck_kill";
 export const WORK_CHANNEL = "jobdeck_work";
 export const STORAGE_CHANNEL = "jobdeck_storage";
+export const DELIVERY_CHANNEL = "jobdeck_deliveries";
 
 const BUS = Symbol.for("jobdeck.bus");
 const bus: EventEmitter = ((globalThis as { [BUS]?: EventEmitter })[BUS] ??= new EventEmitter().setMaxListeners(0));
@@ -44,18 +46,33 @@ export const onWork = (listener: () => void) => subscribe(WORK_CHANNEL, () => li
 
 export const onStorageWork = (listener: () => void) => subscribe(STORAGE_CHANNEL, () => listener());
 
+/** A delivery became due (its NOTIFY, relayed): an idle sender claims at once instead of at its next poll. */
+export const onDeliveriesDue = (listener: () => void) => subscribe(DELIVERY_CHANNEL, () => listener());
+
 /**
- * Relays NOTIFYs from PostgreSQL onto the in-process bus, reconnecting with backoff when the
- * database goes away. Returns a function that stops it.
+ * Relays the database's NOTIFYs onto the in-process bus. PostgreSQL: every channel, on a LISTEN
+ * connection that reconnects with backoff when the database goes away. The embedded database is
+ * this process's alone, and what the app publishes reaches the bus directly (publish above): only
+ * what its triggers send is relayed, from PGlite's own connection. Returns a function that stops it.
  */
-export function relayNotifications(url: string, log: (message: string) => void = () => undefined): () => Promise<void> {
-  return listenToChannels(url, {
-    channels: [KILL_CHANNEL, WORK_CHANNEL, STORAGE_CHANNEL],
+export function relayNotifications(handle: Pick<DbHandle, "target" | "listen">, log: (message: string) => void = () => undefined): () => Promise<void> {
+  if (handle.target.kind === "pglite") {
+    const { listen } = handle;
+    if (!listen) return async () => undefined;
+    const stop = listen(DELIVERY_CHANNEL, (payload) => bus.emit(DELIVERY_CHANNEL, payload)).catch((error: unknown) => {
+      log(`listening on the embedded database failed: ${(error as Error).message}`);
+      return null;
+    });
+    return async () => void (await (await stop)?.().catch(() => undefined));
+  }
+  return listenToChannels(handle.target.url, {
+    channels: [KILL_CHANNEL, WORK_CHANNEL, STORAGE_CHANNEL, DELIVERY_CHANNEL],
     onNotification: (channel, payload) => bus.emit(channel, payload),
-    // Something may have been missed while disconnected: let workers look now.
+    // Something may have been missed while disconnected: let workers and senders look now.
     heard: () => {
       bus.emit(WORK_CHANNEL, "");
       bus.emit(STORAGE_CHANNEL, "");
+      bus.emit(DELIVERY_CHANNEL, "");
     },
     log,
   });

@@ -147,6 +147,24 @@ describe("outboundFetch", () => {
     expect(hits).toEqual([]);
   });
 
+  it("keeps a connection for the next request to the same host: one connection and one look-up for three requests", async () => {
+    const policy = { allowHosts: [`localhost:${outsidePort}`] };
+    const lookup = vi.spyOn(dns, "lookup");
+    let connections = 0;
+    const counted = () => connections++;
+    outside.on("connection", counted);
+    try {
+      for (let i = 0; i < 3; i++) expect(await (await outboundFetch(`http://localhost:${outsidePort}/data.csv`, { policy })).text()).toBe("a,b\n1,2\n");
+      expect(connections).toBe(1);
+      expect(lookup).toHaveBeenCalledTimes(1);
+      // The pool is no way past the guard: another port of the same host, on the same policy, is checked.
+      await refused(outboundFetch(`http://localhost:${insidePort}/secret`, { policy }), /loopback/);
+      expect(hits.filter((hit) => hit.startsWith("inside"))).toEqual([]);
+    } finally {
+      outside.off("connection", counted);
+    }
+  });
+
   it("refuses other schemes and credentials in the URL; times out a silent server", async () => {
     await refused(outboundFetch("file:///etc/passwd", { policy: { allowHosts: [] } }), /only http and https/);
     await refused(outboundFetch(`http://user:pw@127.0.0.1:${outsidePort}/`, { policy: { allowHosts: ["127.0.0.1"] } }), /credentials/);

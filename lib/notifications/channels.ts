@@ -37,14 +37,42 @@ export async function sendWebhook(options: { url: string; format: string; secret
       },
       body,
     });
-    // The answer's body is not read: a receiver streaming forever must not hold the sender.
-    await response.body?.cancel().catch(() => undefined);
+    await discardAnswer(response);
     if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status, error: null, retryable: false };
     if (response.status >= 300 && response.status < 400) return { ok: false, statusCode: response.status, error: `The receiver answered ${response.status} (a redirect); webhooks do not follow redirects, give the final URL.`, retryable: false };
     return { ok: false, statusCode: response.status, error: `The receiver answered ${response.status} ${response.statusText}`.trim(), retryable: isRetryableStatus(response.status) };
   } catch (error) {
     if (error instanceof OutboundRefusedError) return { ok: false, statusCode: null, error: `Refused: ${error.reason}`, retryable: false };
     return { ok: false, statusCode: null, error: networkMessage(error, options.timeoutMs), retryable: true };
+  }
+}
+
+// How much of an answer is read, and for how long, before the connection is cut instead.
+const READ_ANSWER_BYTES = 64 * 1024;
+const READ_ANSWER_MS = 1_000;
+
+/**
+ * Lets go of an answer's body. A short one (most receivers answer a few bytes, often chunked) is
+ * read to its end so that its kept-alive connection can carry the next delivery; past 64 KiB or
+ * 1 s the connection is cut: a receiver streaming forever must not hold the sender. The status
+ * alone decides the outcome, whatever happens to the body.
+ */
+async function discardAnswer(response: Response): Promise<void> {
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  // Cancelling ends a read still waiting (it answers done) and destroys the connection.
+  const cut = setTimeout(() => void reader.cancel().catch(() => undefined), READ_ANSWER_MS);
+  try {
+    for (let read = 0; read <= READ_ANSWER_BYTES; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // Cut off by the attempt's deadline or the receiver: the status is in already.
+  } finally {
+    clearTimeout(cut);
   }
 }
 

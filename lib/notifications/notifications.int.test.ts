@@ -3,9 +3,10 @@
 // sends them to a local HTTP receiver and a local SMTP server.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AuthContext } from "@/lib/auth/tokens";
-import { db } from "@/lib/db";
+import { db, dbHandle } from "@/lib/db";
 import type { Job } from "@/lib/generated/prisma/client";
 import { createJob } from "@/lib/jobs/create-job";
+import { DELIVERY_CHANNEL, onDeliveriesDue, relayNotifications } from "@/lib/jobs/kill-signal";
 import { finishJob, finishRuns, startJob } from "@/lib/jobs/transitions";
 import { listDeliveries, sendAgain, sendTest } from "@/lib/notifications/deliveries";
 import type { WebhookPayload } from "@/lib/notifications/payload";
@@ -142,6 +143,36 @@ describe("notifications", () => {
     const [mailDelivery] = await deliveriesOf(warned.id);
     expect(mails[0]!.raw).toContain(`${DELIVERY_HEADER}: ${mailDelivery!.id}`);
     expect(mailDelivery!.attemptLog).toMatchObject([{ attempt: 1, statusCode: 250, error: null }]);
+  });
+
+  it("a delivery that becomes due wakes an idle sender through the database's NOTIFY, not its poll", async () => {
+    const { auth } = await createTestProject();
+    const url = `${receiver.url}/woken-${auth.projectId}`;
+    const s = await subscribe(auth, { event: "job-failed", recipient: { channel: "webhook", url } });
+    const stopRelay = relayNotifications(dbHandle());
+    let heard = 0;
+    const offHeard = onDeliveriesDue(() => heard++);
+    try {
+      // The relay listens once a NOTIFY of ours comes back through it.
+      await waitFor("the relay to listen", async () => {
+        await db().$executeRaw`SELECT pg_notify(${DELIVERY_CHANNEL}, 'probe')`;
+        return heard > 0;
+      });
+      // A poll that never comes within the test: only a wake can send the delivery.
+      runSender({ pollMs: 3_600_000 });
+      const job = await startedJob(auth, { component: "jobdeck.noop" });
+      await finishJob({ db: db(), jobId: job.id, outcome: "fail", result: { message: "x" } });
+      await waitFor("the delivery", async () => (await deliveriesOf(s.id))[0]?.status === "delivered");
+      expect(receivedFor(url)).toHaveLength(1);
+      // "Send again" is announced the same way.
+      const [delivery] = await deliveriesOf(s.id);
+      await sendAgain({ db: db(), projectId: auth.projectId, subscriptionId: s.id, deliveryId: delivery!.id });
+      await waitFor("the second send", async () => receivedFor(url).length === 2);
+      expect(receivedFor(url).map((r) => r.headers[DELIVERY_HEADER.toLowerCase()])).toEqual([delivery!.id, delivery!.id]);
+    } finally {
+      offHeard();
+      await stopRelay();
+    }
   });
 
   it("retries after a 500, a closed connection and a receiver that never answers; the id stays the same", async () => {

@@ -3,8 +3,10 @@ import "server-only";
 // it), sends each apart from the job slots with a per-attempt timeout, and records every attempt.
 // A claim is a lease: a sender that dies mid-send is replaced once it runs out, and the receiver
 // gets the same delivery id again (at least once, never lost).
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "@/lib/db";
 import type { NotificationDelivery, NotificationSubscription } from "@/lib/generated/prisma/client";
+import { onDeliveriesDue } from "@/lib/jobs/kill-signal";
 import { loadJobViews } from "@/lib/jobs/views";
 import { type OutboundPolicy } from "@/lib/net/outbound";
 import { type AttemptOutcome, type SmtpSettings, sendEmail, sendWebhook } from "@/lib/notifications/channels";
@@ -30,7 +32,7 @@ export type SenderOptions = {
   retryForMs: number;
   /** The wait before attempt n + 1 (tests); exponential backoff with jitter by default (retry.ts). */
   retryDelayMs?: (attempt: number) => number;
-  /** Idle wait between looks for due deliveries. */
+  /** Idle wait between looks for due deliveries that nothing announced (retries, leases run out). */
   pollMs?: number;
   /** How often running jobs are checked against their configuration's average (job-processing-long). */
   longCheckMs?: number;
@@ -209,7 +211,8 @@ function recordFor(db: Db, log: (m: string) => void) {
 
 /**
  * Claims up to `limit` due deliveries and starts sending them; `settled` runs as each one's attempt
- * is recorded. Answers once they are claimed, with a promise of them all.
+ * ends (its record is then written with others, below). Answers once they are claimed, with a
+ * promise of them all, records included.
  */
 export async function claimAndSend(options: SenderOptions & { limit: number; settled?: () => void }): Promise<{ claimed: number; done: Promise<void> }> {
   const { db } = options;
@@ -224,6 +227,7 @@ export async function claimAndSend(options: SenderOptions & { limit: number; set
     claimed.forEach(() => options.settled?.());
     return { claimed: claimed.length, done: Promise.resolve() };
   }
+  const record = recordFor(db, options.log ?? console.error);
   const done = Promise.all(
     claimed.map(async (d) => {
       const s = loaded.subscription(d);
@@ -231,8 +235,12 @@ export async function claimAndSend(options: SenderOptions & { limit: number; set
       const outcome = await attempt(d, s, s ? loaded.facts(d, s) : null, options).catch(
         (error: unknown): AttemptOutcome => ({ ok: false, statusCode: null, error: `Internal error: ${(error as Error).message}`, retryable: true }),
       );
-      await recordFor(db, options.log ?? console.error)(recordOf(d, outcome, startedAt, options));
+      const row = recordOf(d, outcome, startedAt, options);
+      // The slot is free once the receiver has answered: holding it until the group write below
+      // commits made every delivery wait for the previous batch's write as well as its own request.
+      // The claim (a lease) still covers the delivery until its record is written.
       options.settled?.();
+      await record(row);
     }),
   ).then(() => undefined);
   return { claimed: claimed.length, done };
@@ -248,75 +256,94 @@ export async function sendDueDeliveries(options: SenderOptions & { limit: number
 /** A claim outlives the attempt's timeout with room to record it. */
 const leaseMs = (timeoutMs: number) => timeoutMs + 5_000;
 
+/** How often an idle sender looks anyway: for retries coming due and leases run out, which nothing announces. */
+export const SENDER_POLL_MS = 1_000;
+
 /**
  * Runs the sender until stopped: keeps up to `concurrency` deliveries in flight (a slow receiver
- * holds one slot until its timeout, not the others), sleeps `pollMs` when none are due, and runs
- * the job-processing-long check on its own timer.
+ * holds one slot until its timeout, not the others) and runs the job-processing-long check on its
+ * own timer. An idle sender sleeps until a delivery is due (the database's NOTIFY, relayed onto
+ * this process's bus: lib/jobs/kill-signal.ts), a slot frees up while all were busy, or `pollMs`.
  */
 export function startNotificationSender(options: SenderOptions): { stop(): Promise<void> } {
   const concurrency = options.concurrency ?? 64;
-  const pollMs = options.pollMs ?? 250;
+  const pollMs = options.pollMs ?? SENDER_POLL_MS;
   const log = options.log ?? ((m: string) => console.log(`[notifications] ${m}`));
-  let stopped = false;
+  const stopping = new AbortController();
   let inFlight = 0;
   const running = new Set<Promise<void>>();
-  const wakers = new Set<() => void>();
-  const sleep = (ms: number) =>
+
+  // The claim loop's one wake-up. A wake while the loop is claiming is kept for its next sleep: the
+  // NOTIFY of a delivery committed just after the claim's snapshot must not be left to the poll.
+  let wakeLoop: (() => void) | null = null;
+  let wokenMeanwhile = false;
+  let waitingForSlot = false;
+  const wake = () => {
+    if (wakeLoop) wakeLoop();
+    else wokenMeanwhile = true;
+  };
+  const sleepUntilWoken = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (wokenMeanwhile || stopping.signal.aborted) {
+        wokenMeanwhile = false;
+        return resolve();
+      }
       const done = () => {
         clearTimeout(timer);
-        wakers.delete(done);
+        wakeLoop = null;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      wakers.add(done);
+      wakeLoop = done;
     });
-  const wakeAll = () => [...wakers].forEach((w) => w());
+  const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
+  const offDue = onDeliveriesDue(wake);
+  stopping.signal.addEventListener("abort", wake, { once: true });
+  const settled = () => {
+    inFlight--;
+    if (waitingForSlot) wake();
+  };
 
   const loop = (async () => {
     let failures = 0;
-    while (!stopped) {
+    while (!stopping.signal.aborted) {
       const free = concurrency - inFlight;
       if (free <= 0) {
-        await sleep(pollMs);
+        waitingForSlot = true;
+        await sleepUntilWoken(pollMs);
+        waitingForSlot = false;
         continue;
       }
       try {
-        const round = await claimAndSend({
-          ...options,
-          log,
-          limit: free,
-          settled: () => {
-            inFlight--;
-            wakeAll();
-          },
-        });
+        const round = await claimAndSend({ ...options, log, limit: free, settled });
         inFlight += round.claimed;
         running.add(round.done);
         void round.done.finally(() => running.delete(round.done));
         failures = 0;
-        if (round.claimed === 0) await sleep(pollMs);
+        // Fewer than asked for: nothing else is due now. As many: more may be, look again at once.
+        if (round.claimed < free) await sleepUntilWoken(pollMs);
       } catch (error) {
         failures++;
         if (failures === 1 || failures % 20 === 0) log(`claiming deliveries failed (${failures}x): ${(error as Error).message}`);
-        await sleep(Math.min(10_000, pollMs * 2 ** Math.min(failures, 6)));
+        await pause(Math.min(10_000, pollMs * 2 ** Math.min(failures, 6)));
       }
     }
     await Promise.all(running);
   })();
 
+  // Its own timer: woken by nothing but stop (a wake per settled delivery once ran it per delivery).
   const long = (async () => {
-    while (!stopped) {
-      await sleep(options.longCheckMs ?? 10_000);
-      if (stopped) break;
+    while (!stopping.signal.aborted) {
+      await pause(options.longCheckMs ?? 10_000);
+      if (stopping.signal.aborted) break;
       await detectLongJobs({ db: options.db }).catch((error: unknown) => log(`job-processing-long check failed: ${(error as Error).message}`));
     }
   })();
 
   return {
     async stop() {
-      stopped = true;
-      wakeAll();
+      stopping.abort();
+      offDue();
       await Promise.all([loop, long]);
     },
   };

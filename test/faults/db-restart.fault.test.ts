@@ -171,7 +171,7 @@ describe("PostgreSQL restarted under load", () => {
     // The LISTEN connection every worker and the API hold (kills and new work across processes).
     const heard: string[] = [];
     const offKill = onKill((ids) => heard.push(...ids));
-    const stopRelay = relayNotifications(url);
+    const stopRelay = relayNotifications({ target: { kind: "postgresql", url } });
 
     let restartedAt = 0;
     try {
