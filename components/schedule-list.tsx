@@ -37,7 +37,7 @@ export function ScheduleList() {
             <EmptyState title="No schedules yet">Create one to run a configuration every night, every hour or every minute.</EmptyState>
           </Card>
         ) : (
-          <ul className="grid gap-3 lg:grid-cols-2" aria-label="Schedules">
+          <ul className="grid grid-cols-1 gap-3 lg:grid-cols-2" aria-label="Schedules">
             {query.data.map((s) => (
               <ScheduleItem key={s.id} schedule={s} />
             ))}

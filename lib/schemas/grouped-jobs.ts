@@ -1,6 +1,6 @@
 // GET /search/grouped-jobs (Keboola's Queue API): the latest jobs of each configuration.
 import { z } from "zod";
-import { jobSchema, searchJobsSchema } from "@/lib/schemas/jobs";
+import { jobSchema, searchJobsSchema, withSearchAliases } from "@/lib/schemas/jobs";
 
 export const GROUP_BY = ["componentId", "configId"] as const;
 
@@ -20,6 +20,8 @@ export const searchGroupedJobsSchema = searchJobsSchema
   })
   .strict();
 export type SearchGroupedJobsInput = z.output<typeof searchGroupedJobsSchema>;
+// The query as clients send it: Keboola's `component`/`config` spellings too, as on /search/jobs.
+export const searchGroupedJobsQuerySchema = z.preprocess(withSearchAliases, searchGroupedJobsSchema);
 
 export const jobGroupSchema = z.object({
   group: z.object({ componentId: z.string(), configId: z.string().optional() }),
