@@ -4,7 +4,7 @@
 // phone width go to test-results/screens/.
 import { expect, type Page, test } from "@playwright/test";
 import { auth } from "../fixtures";
-import { screens as shoot, setEditorText } from "./helpers";
+import { rollBackTo, screens as shoot, setEditorText } from "./helpers";
 
 const SHOTS = "test-results/screens";
 
@@ -58,8 +58,7 @@ test("creates a configuration, versions it, diffs, rolls back, runs it and runs 
   await screens(page, "configuration");
 
   // Roll back to version 2: a new version 4 with version 2's JSON.
-  await versions.locator('[data-version="2"]').getByRole("button", { name: "Roll back…" }).click();
-  await versions.locator('[data-version="2"]').getByRole("button", { name: "Roll back to v2" }).click();
+  await rollBackTo(versions, 2);
   await expect(page.getByText("version 4 ·")).toBeVisible();
   await expect(versions.locator("li").first()).toContainText("Rollback to version 2");
   await expect(page.getByTestId("code-editor")).toContainText('"rows": 10');

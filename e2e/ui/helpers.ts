@@ -1,6 +1,6 @@
 // The dashboard specs make the jobs they look at, through the API with the demo token: each test
 // gets its own configurations (unique ids), so what it sees never depends on the seed or on timing.
-import { type APIRequestContext, expect, type Page, test as base } from "@playwright/test";
+import { type APIRequestContext, expect, type Locator, type Page, test as base } from "@playwright/test";
 import { auth } from "../fixtures";
 
 type JobJson = { id: string; runId: string; status: string; waiting: { reason: string; message: string } | null; childrenCount: number };
@@ -122,4 +122,11 @@ export async function screens(page: Page, dir: string, name: string) {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${dir}/${name}-phone.png`, fullPage: true });
   await page.setViewportSize(size);
+}
+
+/** Rolls a configuration back to `version` from its versions list, as a person does: Roll back… then confirm. */
+export async function rollBackTo(versions: Locator, version: number) {
+  const item = versions.locator(`[data-version="${version}"]`);
+  await item.getByRole("button", { name: "Roll back…" }).click();
+  await item.getByRole("button", { name: `Roll back to v${version}` }).click();
 }

@@ -7,7 +7,7 @@
 // width go to test-results/new-user/.
 import type { Page } from "@playwright/test";
 import { auth } from "../fixtures";
-import { expect, screens, setEditorText, signInWithDemo, test } from "./helpers";
+import { expect, rollBackTo, screens, setEditorText, signInWithDemo, test } from "./helpers";
 
 const SHOTS = "test-results/new-user";
 const shoot = (page: Page, name: string) => screens(page, SHOTS, name);
@@ -16,6 +16,19 @@ const shoot = (page: Page, name: string) => screens(page, SHOTS, name);
 async function expectNoSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+}
+
+/** Runs the open configuration from its Run dialog, watches its job succeed there, and opens the job's page. */
+async function runToSuccess(page: Page, configName: string, timeout: number): Promise<string> {
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: `Run ${configName}` });
+  await dialog.getByRole("button", { name: "Run", exact: true }).click();
+  const created = dialog.getByTestId("created-job");
+  await expect(created.locator("[data-status]")).toHaveAttribute("data-status", "success", { timeout });
+  const jobId = (await created.getByRole("link").textContent())!.trim();
+  await created.getByRole("link").click();
+  await expect(page.getByRole("heading", { name: `Job ${jobId}` })).toBeVisible();
+  return jobId;
 }
 
 /** Opens a page from the main navigation, as a person would rather than typing a URL. */
@@ -80,21 +93,13 @@ test("a new user's journey: configure, version, run, orchestrate and schedule", 
   await shoot(page, "diff");
 
   // Roll back to version 2: a new version 4 with version 2's JSON, shown in the editor.
-  await versions.locator('[data-version="2"]').getByRole("button", { name: "Roll back…" }).click();
-  await versions.locator('[data-version="2"]').getByRole("button", { name: "Roll back to v2" }).click();
+  await rollBackTo(versions, 2);
   await expect(page.getByText("version 4 ·")).toBeVisible();
   await expect(versions.locator("li").first()).toContainText("Rollback to version 2");
   await expect(page.getByTestId("code-editor")).toContainText('"rows": 10');
 
   // Run it and watch the job finish, then open the job.
-  await page.getByRole("button", { name: "Run", exact: true }).click();
-  const dialog = page.getByRole("dialog", { name: `Run ${name}` });
-  await dialog.getByRole("button", { name: "Run", exact: true }).click();
-  const created = dialog.getByTestId("created-job");
-  await expect(created.locator("[data-status]")).toHaveAttribute("data-status", "success", { timeout: 30_000 });
-  const jobId = (await created.getByRole("link").textContent())!.trim();
-  await created.getByRole("link").click();
-  await expect(page.getByRole("heading", { name: `Job ${jobId}` })).toBeVisible();
+  const jobId = await runToSuccess(page, name, 30_000);
   await expect(page.getByTestId("job-status")).toHaveText("Success");
   const ran = await (await page.request.get(`/api/jobs/${jobId}`, { headers: auth })).json();
   expect(ran).toMatchObject({ component: "jobdeck.generator", config: configId, status: "success" });
@@ -136,14 +141,7 @@ test("a new user's journey: configure, version, run, orchestrate and schedule", 
   const savedFlow = await (await page.request.get(`/api/v2/storage/components/keboola.orchestrator/configs/${flowId}`, { headers: auth })).json();
   expect(savedFlow.configuration.phases).toEqual([{ name: "Export", tasks: [`jobdeck.generator/${configId}`] }]);
 
-  await page.getByRole("button", { name: "Run", exact: true }).click();
-  const flowDialog = page.getByRole("dialog", { name: `Run ${flowName}` });
-  await flowDialog.getByRole("button", { name: "Run", exact: true }).click();
-  const flowJob = flowDialog.getByTestId("created-job");
-  await expect(flowJob.locator("[data-status]")).toHaveAttribute("data-status", "success", { timeout: 60_000 });
-  const flowJobId = (await flowJob.getByRole("link").textContent())!.trim();
-  await flowJob.getByRole("link").click();
-  await expect(page.getByRole("heading", { name: `Job ${flowJobId}` })).toBeVisible();
+  const flowJobId = await runToSuccess(page, flowName, 60_000);
   // The flow's child jobs include a run of the configuration, and it succeeded.
   const childRuns = page.getByRole("table", { name: new RegExp(`^Child jobs of job ${flowJobId}`) });
   await expect(childRuns).toBeVisible();

@@ -35,6 +35,8 @@ async function settingsProblem(db: DbClient, projectId: number, t: Pick<Trigger,
     fields: { componentId: "component", configurationId: "configurationId", mode: "configurationId" },
   });
   if (problem) return problem;
+  // A firing trigger passes no tables: the firing query has just seen each of them loaded.
+  if (t.tableIds.length === 0) return null;
   const found = await db.storageTable.findMany({ where: { projectId, tableId: { in: t.tableIds } }, select: { tableId: true } });
   const known = new Set(found.map((f) => f.tableId));
   const index = t.tableIds.findIndex((id) => !known.has(id));
