@@ -1,23 +1,18 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { type RefObject, useId } from "react";
 import { plural } from "@/components/format";
-import { configurationLabel } from "@/components/job-labels";
+import { bulkKillTarget } from "@/components/job-labels";
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { Modal, ModalFooter } from "@/components/modal";
 import { Button, ErrorState, Spinner } from "@/components/ui";
 import { type JobsFilters, killableStatusesFor } from "@/lib/schemas/filters";
-import type { JobJson } from "@/lib/schemas/jobs";
 import { BULK_KILL_LIMIT, findMatchingJobs, jobKeys } from "@/lib/queries/jobs";
 import { type BulkKillResult, type BulkKillTarget, useBulkKillJobs } from "@/lib/queries/use-bulk-kill-jobs";
 
 export type BulkTerminateSource = { kind: "selected"; targets: readonly BulkKillTarget[] } | { kind: "matching"; filters: JobsFilters };
-
-export function bulkKillTarget(job: JobJson): BulkKillTarget {
-  return { id: job.id, label: configurationLabel(job).text };
-}
 
 /**
  * Terminates several jobs: the selected rows, or everything the filters match that can still be

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { ComponentIcon } from "@/components/component-label";
@@ -10,11 +10,12 @@ import { formatBytes, formatDateTime, formatUtc, plural } from "@/components/for
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { Button, Card, EmptyState, ErrorState, Skeleton, Spinner } from "@/components/ui";
 import type { ProcessComponentJson } from "@/lib/schemas/components";
-import { configurationSchema, type ConfigurationJson } from "@/lib/schemas/configurations";
+import type { ConfigurationJson } from "@/lib/schemas/configurations";
 import type { JobJson } from "@/lib/schemas/jobs";
 import { apiFetch } from "@/lib/queries/api-fetch";
 import { componentCatalogQueryOptions, componentKeys, componentsQueryOptions } from "@/lib/queries/components";
-import { configurationHref, groupedJobsQueryOptions } from "@/lib/queries/configurations";
+import { configurationHref } from "@/components/hrefs";
+import { groupedJobsQueryOptions } from "@/lib/queries/configurations";
 import { sessionQueryOptions } from "@/lib/queries/session";
 
 /** What the catalog shows beside each component: its configurations and their last runs. */
@@ -220,9 +221,8 @@ function NewConfigurationForm({ component, onCancel }: { component: ProcessCompo
   const create = useMutation({
     mutationFn: async () =>
       (
-        await apiFetch(`/api/v2/storage/components/${encodeURIComponent(component.id)}/configs`, {
+        await apiFetch<ConfigurationJson>(`/api/v2/storage/components/${encodeURIComponent(component.id)}/configs`, {
           method: "POST",
-          schema: configurationSchema,
           body: { name: name.trim(), description, ...(component.configurationSchema ? {} : { configuration: { parameters: {} } }) },
         })
       ).data,

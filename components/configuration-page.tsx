@@ -1,10 +1,9 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState } from "react";
-import { z } from "zod";
 import { ComponentIcon } from "@/components/component-label";
 import { SaveError } from "@/components/configuration-editor";
 import type { ConfigurationSectionProps } from "@/components/configuration-section";
@@ -12,10 +11,11 @@ import { configurationSections } from "@/components/configuration-sections";
 import { formatDateTime, formatUtc } from "@/components/format";
 import { RunDialog } from "@/components/run-dialog";
 import { Button, ErrorState, Skeleton, Spinner } from "@/components/ui";
-import { configurationSchema, type ConfigurationJson } from "@/lib/schemas/configurations";
+import type { ConfigurationJson } from "@/lib/schemas/configurations";
 import { apiFetch, isApiRequestError } from "@/lib/queries/api-fetch";
 import { componentCatalogQueryOptions, componentKeys } from "@/lib/queries/components";
-import { configPath, configurationHref, configurationQueryOptions } from "@/lib/queries/configurations";
+import { configurationHref } from "@/components/hrefs";
+import { configPath, configurationQueryOptions } from "@/lib/queries/configurations";
 import { sessionQueryOptions } from "@/lib/queries/session";
 import { useConfigurationMutation } from "@/lib/queries/use-configuration-mutation";
 
@@ -170,7 +170,7 @@ function CopyButton({ config }: { config: ConfigurationJson }) {
   const id = useId();
   const copy = useMutation({
     mutationFn: async () =>
-      (await apiFetch(`${configPath(config.componentId, config.id)}/versions/${config.version}/create`, { method: "POST", schema: configurationSchema, body: { name } })).data,
+      (await apiFetch<ConfigurationJson>(`${configPath(config.componentId, config.id)}/versions/${config.version}/create`, { method: "POST", body: { name } })).data,
     onSuccess: (created) => {
       void queryClient.invalidateQueries({ queryKey: componentKeys.all });
       router.push(configurationHref(created.componentId, created.id));
@@ -204,7 +204,7 @@ function DeleteButton({ config }: { config: ConfigurationJson }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
-    mutationFn: async () => (await apiFetch(configPath(config.componentId, config.id), { method: "DELETE", schema: z.null() })).data,
+    mutationFn: async () => (await apiFetch<null>(configPath(config.componentId, config.id), { method: "DELETE" })).data,
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: componentKeys.all });
       router.push("/components");

@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { formatDateTime, formatTime, formatUtc } from "@/components/format";
 import { Button, EmptyState, ErrorState, Skeleton, Spinner } from "@/components/ui";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueries } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { configurationLabel } from "@/components/job-labels";
 import type { JobJson } from "@/lib/schemas/jobs";
 import { jobDetailQueryOptions } from "@/lib/queries/jobs";

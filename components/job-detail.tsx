@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { type ReactNode, useState } from "react";
 import { ComponentIcon, ComponentLabel } from "@/components/component-label";
 import { EventLog } from "@/components/event-log";
@@ -21,7 +21,7 @@ import { useNow } from "@/components/use-now";
 import { QueuedNote, WaitingPanel } from "@/components/waiting-panel";
 import { RunAgain } from "@/components/run-again";
 import { RunHistory, UsualDurationNote } from "@/components/run-history";
-import { configurationHref } from "@/lib/queries/configurations";
+import { configurationHref } from "@/components/hrefs";
 import { isKillable } from "@/lib/jobs/state";
 import type { JobJson } from "@/lib/schemas/jobs";
 import { isApiRequestError } from "@/lib/queries/api-fetch";

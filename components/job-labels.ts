@@ -1,4 +1,5 @@
 import type { JobJson } from "@/lib/schemas/jobs";
+import type { BulkKillTarget } from "@/lib/queries/use-bulk-kill-jobs";
 
 type Labelled = Pick<JobJson, "configName" | "config" | "configData" | "type">;
 
@@ -9,6 +10,11 @@ export function configurationLabel(job: Labelled): { text: string; inline: boole
   if (job.type === "phaseContainer" && typeof phase === "string") return { text: `Phase “${phase}”`, inline: false };
   if (job.config) return { text: `Configuration ${job.config}`, inline: false };
   return { text: "inline configuration", inline: true };
+}
+
+/** A job as the bulk terminate dialog lists it. */
+export function bulkKillTarget(job: JobJson): BulkKillTarget {
+  return { id: job.id, label: configurationLabel(job).text };
 }
 
 const TYPE_LABELS: Record<JobJson["type"], string> = {

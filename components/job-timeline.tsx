@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { formatDateTime, formatDuration, formatTime, formatUtc } from "@/components/format";
 import { configurationLabel } from "@/components/job-labels";
 import { STATUS_FILL, StatusDot, statusLabel } from "@/components/job-status-badge";

@@ -2,13 +2,13 @@
 
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useId, useMemo, useOptimistic, useRef, useState, useTransition } from "react";
-import { BulkTerminateDialog, type BulkTerminateSource, bulkKillTarget } from "@/components/bulk-terminate-dialog";
+import { lazy, Suspense, useId, useMemo, useOptimistic, useRef, useState, useTransition } from "react";
+import type { BulkTerminateSource } from "@/components/bulk-terminate-dialog";
 import { plural } from "@/components/format";
+import { bulkKillTarget } from "@/components/job-labels";
 import { JobsFiltersBar, JobStatusTabs } from "@/components/jobs-filters";
 import { JobRows, JobRowsSkeleton, JobsTable, type RowSelection, RowSelectionProvider } from "@/components/jobs-table";
-import { StopIcon } from "@/components/terminate-job-button";
-import { Button, Card, EmptyState, ErrorState, Spinner } from "@/components/ui";
+import { Button, Card, EmptyState, ErrorState, Spinner, StopIcon } from "@/components/ui";
 import { isKillable } from "@/lib/jobs/state";
 import {
   DEFAULT_JOBS_FILTERS,
@@ -23,6 +23,9 @@ import type { JobJson } from "@/lib/schemas/jobs";
 import { jobCountsQueryOptions, jobListQueryOptions } from "@/lib/queries/jobs";
 import { sessionQueryOptions } from "@/lib/queries/session";
 import type { BulkKillTarget } from "@/lib/queries/use-bulk-kill-jobs";
+
+/** Opened from a bulk action only: not part of the list's first load. */
+const BulkTerminateDialog = lazy(async () => ({ default: (await import("@/components/bulk-terminate-dialog")).BulkTerminateDialog }));
 
 /** The Jobs page: tabs with counts, filters in the URL, the newest jobs first, more on demand. */
 export function JobsPage({ filters }: { filters: JobsFilters }) {
@@ -128,6 +131,9 @@ function JobsListResults({
   };
 
   const [bulk, setBulk] = useState<BulkTerminateSource | null>(null);
+  // The dialog's code loads when it is first opened, and stays mounted so it can close as it opens.
+  const [bulkOpened, setBulkOpened] = useState(false);
+  if (bulk && !bulkOpened) setBulkOpened(true);
   const bulkTrigger = useRef<HTMLButtonElement>(null);
 
   const table = query.isPending ? (
@@ -247,14 +253,18 @@ function JobsListResults({
           onPageSize={(limit) => onChange({ ...shownFilters, limit })}
         />
       )}
-      <BulkTerminateDialog
-        source={bulk}
-        returnFocus={bulkTrigger}
-        onClose={() => {
-          setSelected(new Map());
-          setBulk(null);
-        }}
-      />
+      {bulkOpened && (
+        <Suspense fallback={null}>
+          <BulkTerminateDialog
+            source={bulk}
+            returnFocus={bulkTrigger}
+            onClose={() => {
+              setSelected(new Map());
+              setBulk(null);
+            }}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,19 +1,20 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { useRouter } from "next/navigation";
-import { createContext, Fragment, type KeyboardEvent, type MouseEvent, type ReactNode, use, useState } from "react";
+import { createContext, Fragment, type KeyboardEvent, lazy, type MouseEvent, type ReactNode, Suspense, use, useState } from "react";
 import { ComponentLabel } from "@/components/component-label";
 import { formatCredits, formatDateTime, formatDuration, formatRelative, formatUtc, plural, processingSeconds } from "@/components/format";
 import { configurationLabel } from "@/components/job-labels";
-import { configurationHref } from "@/lib/queries/configurations";
+import { configurationHref } from "@/components/hrefs";
 import { JobStatusBadge } from "@/components/job-status-badge";
-import { Button, Skeleton, Spinner } from "@/components/ui";
+import { Skeleton } from "@/components/ui";
 import { useHydrated, useNow } from "@/components/use-now";
 import { isKillable } from "@/lib/jobs/state";
 import type { JobJson } from "@/lib/schemas/jobs";
-import { childJobsQueryOptions } from "@/lib/queries/jobs";
+
+/** A parent's children load when it is expanded, and so does their code. */
+const ChildRows = lazy(async () => ({ default: (await import("@/components/job-child-rows")).ChildRows }));
 
 const COLUMNS = ["Status", "Component", "Configuration", "Created by", "Created", "Duration", "Credits"] as const;
 
@@ -26,14 +27,14 @@ export type RowSelection = {
 const SelectionContext = createContext<RowSelection | null>(null);
 export const RowSelectionProvider = SelectionContext.Provider;
 
-function useColumnCount(): number {
+export function useColumnCount(): number {
   return COLUMNS.length + (use(SelectionContext) ? 1 : 0);
 }
 
 // On phones each row becomes a card; explicit roles keep the table semantics when display changes.
-const rowClass =
+export const rowClass =
   "group/row border-b border-zinc-100 last:border-b-0 dark:border-zinc-800 max-md:grid max-md:grid-cols-[1fr_auto] max-md:gap-x-3 max-md:gap-y-1.5 max-md:px-4 max-md:py-3";
-const cellClass = "px-3 py-2.5 align-middle md:first:pl-4 md:last:pr-4 max-md:p-0";
+export const cellClass = "px-3 py-2.5 align-middle md:first:pl-4 md:last:pr-4 max-md:p-0";
 const labelled = "max-md:before:mr-1 max-md:before:text-zinc-600 max-md:before:content-[attr(data-label)] dark:max-md:before:text-zinc-400";
 
 /**
@@ -249,58 +250,31 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
           {isParent && <span className="sr-only"> including child jobs</span>}
         </td>
       </tr>
-      {expanded && <ChildRows parentRunId={job.runId} parentId={job.id} depth={depth + 1} />}
+      {expanded && (
+        <Suspense fallback={<ChildRowsLoading parentId={job.id} depth={depth + 1} />}>
+          <ChildRows parentRunId={job.runId} parentId={job.id} depth={depth + 1} />
+        </Suspense>
+      )}
     </Fragment>
   );
 }
 
-function ChildRows({ parentRunId, parentId, depth }: { parentRunId: string; parentId: string; depth: number }) {
-  const children = useInfiniteQuery(childJobsQueryOptions(parentRunId));
+/** A parent's child rows while they load (their code, then their first page). */
+export function ChildRowsLoading({ parentId, depth }: { parentId: string; depth: number }) {
   const columnCount = useColumnCount();
-  const indent = { paddingLeft: `${depth * 1.25 + 1}rem` };
-
-  if (children.isPending) {
-    return (
-      <tr role="row" className={rowClass}>
-        <td role="cell" colSpan={columnCount} className={`${cellClass} max-md:col-span-2`} style={indent}>
-          <span className="sr-only" role="status">
-            Loading child jobs of job {parentId}
-          </span>
-          <Skeleton className="h-5 w-2/3" />
-        </td>
-      </tr>
-    );
-  }
-  if (children.isError) {
-    return (
-      <tr role="row" className={rowClass}>
-        <td role="cell" colSpan={columnCount} className={`${cellClass} max-md:col-span-2`} style={indent}>
-          <span role="alert" className="flex flex-wrap items-center gap-3 text-red-700 dark:text-red-300">
-            Could not load the child jobs: {children.error.message}
-            <Button size="sm" onClick={() => void children.refetch()}>
-              Try again
-            </Button>
-          </span>
-        </td>
-      </tr>
-    );
-  }
   return (
-    <>
-      <JobRows jobs={children.data.pages.flatMap((page) => page.jobs)} depth={depth} />
-      {children.hasNextPage && (
-        <tr role="row" className={rowClass}>
-          <td role="cell" colSpan={columnCount} className={`${cellClass} max-md:col-span-2`} style={indent}>
-            <Button size="sm" onClick={() => void children.fetchNextPage()} disabled={children.isFetchingNextPage}>
-              {children.isFetchingNextPage && <Spinner />}
-              Load more child jobs of job {parentId}
-            </Button>
-          </td>
-        </tr>
-      )}
-    </>
+    <tr role="row" className={rowClass}>
+      <td role="cell" colSpan={columnCount} className={`${cellClass} max-md:col-span-2`} style={childIndent(depth)}>
+        <span className="sr-only" role="status">
+          Loading child jobs of job {parentId}
+        </span>
+        <Skeleton className="h-5 w-2/3" />
+      </td>
+    </tr>
   );
 }
+
+export const childIndent = (depth: number) => ({ paddingLeft: `${depth * 1.25 + 1}rem` });
 
 export function JobRowsSkeleton({ rows = 8 }: { rows?: number }) {
   const withSelection = useColumnCount() > COLUMNS.length;

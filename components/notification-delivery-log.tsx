@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { formatDateTime } from "@/components/format";
 import { Button, ErrorState, Skeleton } from "@/components/ui";
 import { deliveriesQueryOptions, notificationKeys, sendAgain } from "@/lib/queries/notifications";

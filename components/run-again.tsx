@@ -1,11 +1,12 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { CreatedJob } from "@/components/run-dialog";
 import { Button, Spinner } from "@/components/ui";
 import type { JobJson } from "@/lib/schemas/jobs";
-import { configurationHref, configurationQueryOptions, runJobAgain, versionsQueryOptions } from "@/lib/queries/configurations";
+import { configurationHref } from "@/components/hrefs";
+import { configurationQueryOptions, runJobAgain, versionsQueryOptions } from "@/lib/queries/configurations";
 import { jobDetailQueryOptions, jobKeys } from "@/lib/queries/jobs";
 import type { RunAgainScope } from "@/lib/schemas/jobs";
 

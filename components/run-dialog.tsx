@@ -1,14 +1,14 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { type RefObject, useId, useState } from "react";
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { Modal } from "@/components/modal";
 import { Button, Spinner } from "@/components/ui";
 import { BACKEND_SIZES } from "@/lib/jobs/credits";
 import type { ConfigurationJson } from "@/lib/schemas/configurations";
-import { type JobJson, jobSchema } from "@/lib/schemas/jobs";
+import type { JobJson } from "@/lib/schemas/jobs";
 import { apiFetch } from "@/lib/queries/api-fetch";
 import { jobDetailQueryOptions, jobKeys } from "@/lib/queries/jobs";
 
@@ -67,9 +67,8 @@ function RunForm({ config, initialRows, onClose }: { config: ConfigurationJson; 
   const run = useMutation({
     mutationFn: async () =>
       (
-        await apiFetch("/api/jobs", {
+        await apiFetch<JobJson>("/api/jobs", {
           method: "POST",
-          schema: jobSchema,
           body: {
             component: config.componentId,
             config: config.id,

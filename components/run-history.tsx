@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { formatDateTime, formatDuration } from "@/components/format";
 import { STATUS_FILL, statusLabel } from "@/components/job-status-badge";
 import { Card, Skeleton } from "@/components/ui";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState } from "react";
 import { ComponentLabel } from "@/components/component-label";
@@ -11,7 +11,7 @@ import { ScheduleEditor, formatSlot } from "@/components/schedule-editor";
 import { ScheduleStateBadge } from "@/components/schedule-state";
 import { Button, Card, EmptyState, ErrorState, Field, Skeleton, Spinner } from "@/components/ui";
 import { isApiRequestError } from "@/lib/queries/api-fetch";
-import { configurationHref } from "@/lib/queries/configurations";
+import { configurationHref } from "@/components/hrefs";
 import { deleteSchedule, scheduleKeys, scheduleQueryOptions, updateSchedule } from "@/lib/queries/schedules";
 import { sessionQueryOptions } from "@/lib/queries/session";
 import { describeCron } from "@/lib/schedules/cron";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { scheduleForTokenQueryOptions } from "@/lib/queries/schedules";
 
 /** "Scheduled by <schedule>" on a job made under a schedule's token (it and its child jobs); nothing otherwise. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { ComponentIcon } from "@/components/component-label";
 import { formatSlot } from "@/components/schedule-editor";
 import { ScheduleStateBadge } from "@/components/schedule-state";

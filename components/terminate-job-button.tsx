@@ -4,7 +4,7 @@ import { useId, useRef, useState } from "react";
 import { plural } from "@/components/format";
 import { configurationLabel } from "@/components/job-labels";
 import { Modal, ModalFooter } from "@/components/modal";
-import { Button, Spinner } from "@/components/ui";
+import { Button, Spinner, StopIcon } from "@/components/ui";
 import { useComponentInfo } from "@/components/use-component-catalog";
 import { isFinished } from "@/lib/jobs/state";
 import type { JobJson } from "@/lib/schemas/jobs";
@@ -69,13 +69,5 @@ export function TerminateJobButton({ job, pending, onConfirm }: { job: JobJson; 
         </ModalFooter>
       </Modal>
     </>
-  );
-}
-
-export function StopIcon() {
-  return (
-    <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="currentColor">
-      <rect x="4" y="4" width="8" height="8" rx="1" />
-    </svg>
   );
 }

@@ -87,3 +87,12 @@ export function Field({ label, children, className = "" }: { label: string; chil
     </div>
   );
 }
+
+/** The square on Terminate buttons. */
+export function StopIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="currentColor">
+      <rect x="4" y="4" width="8" height="8" rx="1" />
+    </svg>
+  );
+}

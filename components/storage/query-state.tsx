@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { ApiRequestError } from "@/lib/queries/storage";
 
 /** What a Storage view shows while loading or after a failed request (401: sign in). */

@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import type { ReactNode } from "react";
 import { storageJobQuery } from "@/lib/queries/storage";
 import type { StorageJobJson } from "@/lib/schemas/storage";

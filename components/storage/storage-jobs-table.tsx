@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/link";
 import type { StorageJobJson } from "@/lib/schemas/storage";
 import { formatBytes, formatDuration, formatTime } from "@/components/storage/format";
 import { StorageJobStatusBadge } from "@/components/storage/storage-job-status";

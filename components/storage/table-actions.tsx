@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { storageKeys } from "@/lib/queries/storage";
 import type { StorageJobJson } from "@/lib/schemas/storage";
 

@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { bucketsQuery, tablesQuery } from "@/lib/queries/storage";
 import type { TableJson } from "@/lib/schemas/storage";
 import { formatCount } from "@/components/storage/format";

@@ -1,7 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
-import { z } from "zod";
-import { processComponentSchema } from "@/lib/schemas/components";
-import { componentSchema, configurationSchema } from "@/lib/schemas/configurations";
+import type { ProcessComponentJson } from "@/lib/schemas/components";
+import type { ComponentWithConfigurationsJson, ConfigurationJson } from "@/lib/schemas/configurations";
 import { apiFetch } from "@/lib/queries/api-fetch";
 
 export const componentKeys = {
@@ -9,7 +8,8 @@ export const componentKeys = {
   catalog: () => [...componentKeys.all, "catalog"] as const,
 };
 
-const fullComponentSchema = componentSchema.extend({ configurations: z.array(configurationSchema).optional() });
+/** A component as the dashboard asks for it: with its configurations, their rows and state. */
+export type FullComponentJson = Omit<ComponentWithConfigurationsJson, "configurations"> & { configurations?: ConfigurationJson[] };
 
 /** What the dashboard's components query includes; the server prefetch asks for the same (prefetch.ts). */
 export const componentsInclude = ["configuration", "rows", "state"] as const;
@@ -20,7 +20,7 @@ export function componentsQueryOptions() {
     queryKey: componentKeys.all,
     // The dashboard reads whole configurations (rows for counts and pickers), so it asks for everything.
     queryFn: async ({ signal }) =>
-      (await apiFetch("/api/v2/storage/components", { schema: z.array(fullComponentSchema), params: { include: componentsInclude.join(",") }, signal })).data,
+      (await apiFetch<FullComponentJson[]>("/api/v2/storage/components", { params: { include: componentsInclude.join(",") }, signal })).data,
     staleTime: 10 * 60_000,
   });
 }
@@ -29,7 +29,7 @@ export function componentsQueryOptions() {
 export function componentCatalogQueryOptions() {
   return queryOptions({
     queryKey: componentKeys.catalog(),
-    queryFn: async ({ signal }) => (await apiFetch("/api/components", { schema: z.array(processComponentSchema), signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<ProcessComponentJson[]>("/api/components", { signal })).data,
     // A new version is added through the API or the CLI; a minute is fresh enough for a catalog.
     staleTime: 60_000,
   });

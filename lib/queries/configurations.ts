@@ -1,8 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
-import { z } from "zod";
-import { jobGroupSchema } from "@/lib/schemas/grouped-jobs";
-import { configurationSchema, configurationVersionSchema, configurationVersionSummarySchema } from "@/lib/schemas/configurations";
-import { jobSchema, type RunAgainScope } from "@/lib/schemas/jobs";
+import type { JobGroupJson } from "@/lib/schemas/grouped-jobs";
+import type { ConfigurationJson, ConfigurationVersionJson, ConfigurationVersionSummary } from "@/lib/schemas/configurations";
+import type { JobJson, RunAgainScope } from "@/lib/schemas/jobs";
 import { apiFetch } from "@/lib/queries/api-fetch";
 import { backgroundPolling, pollIntervalFor } from "@/lib/queries/polling";
 
@@ -24,13 +23,10 @@ export const groupedJobKeys = {
 export const configPath = (componentId: string, configId: string) =>
   `/api/v2/storage/components/${encodeURIComponent(componentId)}/configs/${encodeURIComponent(configId)}`;
 
-/** The dashboard's address of a configuration's page. */
-export const configurationHref = (componentId: string, configId: string) => `/components/${encodeURIComponent(componentId)}/${encodeURIComponent(configId)}`;
-
 export function configurationQueryOptions(componentId: string, configId: string) {
   return queryOptions({
     queryKey: configurationKeys.detail(componentId, configId),
-    queryFn: async ({ signal }) => (await apiFetch(configPath(componentId, configId), { schema: configurationSchema, signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<ConfigurationJson>(configPath(componentId, configId), { signal })).data,
   });
 }
 
@@ -38,14 +34,14 @@ export function versionsQueryOptions(componentId: string, configId: string) {
   return queryOptions({
     queryKey: configurationKeys.versions(componentId, configId),
     queryFn: async ({ signal }) =>
-      (await apiFetch(`${configPath(componentId, configId)}/versions`, { schema: z.array(configurationVersionSummarySchema), signal })).data,
+      (await apiFetch<ConfigurationVersionSummary[]>(`${configPath(componentId, configId)}/versions`, { signal })).data,
   });
 }
 
 export function versionQueryOptions(componentId: string, configId: string, version: number) {
   return queryOptions({
     queryKey: configurationKeys.version(componentId, configId, version),
-    queryFn: async ({ signal }) => (await apiFetch(`${configPath(componentId, configId)}/versions/${version}`, { schema: configurationVersionSchema, signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<ConfigurationVersionJson>(`${configPath(componentId, configId)}/versions/${version}`, { signal })).data,
     // A version never changes.
     staleTime: Number.POSITIVE_INFINITY,
   });
@@ -58,7 +54,7 @@ export function groupedJobsQueryOptions(params: { componentId?: string; configId
   if (params.configId) query.configId = params.configId;
   return queryOptions({
     queryKey: groupedJobKeys.search(query),
-    queryFn: async ({ signal }) => (await apiFetch("/api/search/grouped-jobs", { schema: z.array(jobGroupSchema), params: query, signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<JobGroupJson[]>("/api/search/grouped-jobs", { params: query, signal })).data,
     refetchInterval: (q) => pollIntervalFor(q.state.data?.flatMap((g) => g.jobs)),
     ...backgroundPolling,
   });
@@ -70,5 +66,5 @@ export function runHistoryQueryOptions(componentId: string, configId: string) {
 }
 
 export async function runJobAgain(id: string, scope: RunAgainScope = "job") {
-  return (await apiFetch(`/api/jobs/${encodeURIComponent(id)}/run-again`, { method: "POST", body: { scope }, schema: jobSchema })).data;
+  return (await apiFetch<JobJson>(`/api/jobs/${encodeURIComponent(id)}/run-again`, { method: "POST", body: { scope } })).data;
 }

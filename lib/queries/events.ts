@@ -1,7 +1,6 @@
 import { queryOptions, type QueryClient } from "@tanstack/react-query";
-import { z } from "zod";
 import type { EventType } from "@/lib/events/types";
-import { type EventJson, eventSchema } from "@/lib/schemas/events";
+import type { EventJson } from "@/lib/schemas/events";
 import { apiFetch } from "@/lib/queries/api-fetch";
 import { backgroundPolling, eventPollInterval } from "@/lib/queries/polling";
 
@@ -19,11 +18,8 @@ export const eventKeys = {
   page: (filters: EventLogFilters, maxId: string | null) => [...eventKeys.log(filters), "page", maxId ?? "newest"] as const,
 };
 
-const eventListSchema = z.array(eventSchema);
-
 function listEvents(filters: EventLogFilters, page: { sinceId?: string; maxId?: string; limit: number }, signal: AbortSignal) {
-  return apiFetch("/api/v2/storage/events", {
-    schema: eventListSchema,
+  return apiFetch<EventJson[]>("/api/v2/storage/events", {
     signal,
     params: {
       runId: filters.runId,

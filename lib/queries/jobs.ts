@@ -1,9 +1,8 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
-import { z } from "zod";
 import type { JobStatus } from "@/lib/jobs/state";
 import { type JobsFilters, jobsFiltersToApi, withoutStatusFilters } from "@/lib/schemas/filters";
-import { jobCountsSchema } from "@/lib/schemas/job-counts";
-import { type JobJson, jobSchema } from "@/lib/schemas/jobs";
+import type { JobCountsJson } from "@/lib/schemas/job-counts";
+import type { JobJson } from "@/lib/schemas/jobs";
 import { apiFetch } from "@/lib/queries/api-fetch";
 import { backgroundPolling, countsPollInterval, FAST_POLL_MS, isJobLive, listPollInterval, pollIntervalFor, SLOW_POLL_MS } from "@/lib/queries/polling";
 
@@ -21,10 +20,8 @@ export const jobKeys = {
   detail: (id: string) => [...jobKeys.details(), id] as const,
 };
 
-const jobListSchema = z.array(jobSchema);
-
 async function searchJobs(params: Record<string, string | readonly string[] | undefined>, signal: AbortSignal): Promise<JobsPage> {
-  const { data, headers } = await apiFetch("/api/search/jobs", { schema: jobListSchema, params, signal });
+  const { data, headers } = await apiFetch<JobJson[]>("/api/search/jobs", { params, signal });
   return { jobs: data, nextCursor: headers.get("X-Next-Cursor") };
 }
 
@@ -49,7 +46,7 @@ export function jobCountsQueryOptions(filters: JobsFilters) {
   const params = jobsFiltersToApi(withoutStatusFilters(filters));
   return queryOptions({
     queryKey: jobKeys.counts(params),
-    queryFn: async ({ signal }) => (await apiFetch("/api/search/jobs/counts", { schema: jobCountsSchema, params, signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<JobCountsJson>("/api/search/jobs/counts", { params, signal })).data,
     refetchInterval: (query) => countsPollInterval(query.state.data),
     ...backgroundPolling,
   });
@@ -95,7 +92,7 @@ export function childJobsQueryOptions(parentRunId: string) {
 export function jobDetailQueryOptions(id: string) {
   return queryOptions({
     queryKey: jobKeys.detail(id),
-    queryFn: async ({ signal }) => (await apiFetch(`/api/jobs/${encodeURIComponent(id)}`, { schema: jobSchema, signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<JobJson>(`/api/jobs/${encodeURIComponent(id)}`, { signal })).data,
     refetchInterval: (query) => {
       const job = query.state.data;
       return job && !isJobLive(job) ? SLOW_POLL_MS : FAST_POLL_MS;
@@ -105,5 +102,5 @@ export function jobDetailQueryOptions(id: string) {
 }
 
 export async function killJob(id: string): Promise<JobJson> {
-  return (await apiFetch(`/api/jobs/${encodeURIComponent(id)}/kill`, { method: "POST", schema: jobSchema })).data;
+  return (await apiFetch<JobJson>(`/api/jobs/${encodeURIComponent(id)}/kill`, { method: "POST" })).data;
 }

@@ -1,8 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
-import { z } from "zod";
 import { apiFetch } from "@/lib/queries/api-fetch";
 import { pollInterval } from "@/lib/queries/polling";
-import { type CreateSubscriptionBody, type DeliveryJson, deliverySchema, subscriptionSchema, type SubscriptionJson } from "@/lib/schemas/notifications";
+import type { CreateSubscriptionBody, DeliveryJson, SubscriptionJson } from "@/lib/schemas/notifications";
 
 export const notificationKeys = {
   all: ["notifications"] as const,
@@ -16,7 +15,7 @@ const inFlight = (status: string | undefined) => status === "pending" || status 
 export function subscriptionsQueryOptions() {
   return queryOptions({
     queryKey: notificationKeys.subscriptions(),
-    queryFn: async ({ signal }) => (await apiFetch("/api/project-subscriptions", { schema: z.array(subscriptionSchema), signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<SubscriptionJson[]>("/api/project-subscriptions", { signal })).data,
     refetchInterval: (query) => pollInterval(query.state.data?.some((s) => inFlight(s.lastDelivery?.status)) ?? false),
     refetchIntervalInBackground: false,
   });
@@ -26,25 +25,25 @@ export function subscriptionsQueryOptions() {
 export function deliveriesQueryOptions(subscriptionId: string) {
   return queryOptions({
     queryKey: notificationKeys.deliveries(subscriptionId),
-    queryFn: async ({ signal }) => (await apiFetch(`/api/project-subscriptions/${encodeURIComponent(subscriptionId)}/deliveries`, { schema: z.array(deliverySchema), signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<DeliveryJson[]>(`/api/project-subscriptions/${encodeURIComponent(subscriptionId)}/deliveries`, { signal })).data,
     refetchInterval: (query) => pollInterval(query.state.data?.some((d) => inFlight(d.status)) ?? false),
     refetchIntervalInBackground: false,
   });
 }
 
 export async function createSubscription(input: CreateSubscriptionBody): Promise<SubscriptionJson> {
-  return (await apiFetch("/api/project-subscriptions", { method: "POST", body: input, schema: subscriptionSchema })).data;
+  return (await apiFetch<SubscriptionJson>("/api/project-subscriptions", { method: "POST", body: input })).data;
 }
 
 export async function deleteSubscription(id: string): Promise<void> {
-  await apiFetch(`/api/project-subscriptions/${encodeURIComponent(id)}`, { method: "DELETE", schema: z.null() });
+  await apiFetch<null>(`/api/project-subscriptions/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
 export async function sendTest(id: string): Promise<DeliveryJson> {
-  return (await apiFetch(`/api/project-subscriptions/${encodeURIComponent(id)}/test`, { method: "POST", schema: deliverySchema })).data;
+  return (await apiFetch<DeliveryJson>(`/api/project-subscriptions/${encodeURIComponent(id)}/test`, { method: "POST" })).data;
 }
 
 export async function sendAgain(subscriptionId: string, deliveryId: string): Promise<DeliveryJson> {
   const path = `/api/project-subscriptions/${encodeURIComponent(subscriptionId)}/deliveries/${encodeURIComponent(deliveryId)}/send-again`;
-  return (await apiFetch(path, { method: "POST", schema: deliverySchema })).data;
+  return (await apiFetch<DeliveryJson>(path, { method: "POST" })).data;
 }

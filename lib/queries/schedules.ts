@@ -1,8 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
-import { z } from "zod";
 import { apiFetch } from "@/lib/queries/api-fetch";
 import { backgroundPolling, pollInterval } from "@/lib/queries/polling";
-import { type ScheduleJson, type ScheduleState, scheduleSchema } from "@/lib/schemas/schedules";
+import type { ScheduleJson, ScheduleState } from "@/lib/schemas/schedules";
 
 export const scheduleKeys = {
   all: ["schedules"] as const,
@@ -17,7 +16,7 @@ const live = (schedules: readonly ScheduleJson[] | ScheduleJson | undefined) =>
 export function schedulesQueryOptions() {
   return queryOptions({
     queryKey: scheduleKeys.list(),
-    queryFn: async ({ signal }) => (await apiFetch("/api/schedules", { schema: z.array(scheduleSchema), signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<ScheduleJson[]>("/api/schedules", { signal })).data,
     refetchInterval: (query) => live(query.state.data),
     ...backgroundPolling,
   });
@@ -26,7 +25,7 @@ export function schedulesQueryOptions() {
 export function scheduleQueryOptions(id: string) {
   return queryOptions({
     queryKey: scheduleKeys.detail(id),
-    queryFn: async ({ signal }) => (await apiFetch(`/api/schedules/${encodeURIComponent(id)}`, { schema: scheduleSchema, signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<ScheduleJson>(`/api/schedules/${encodeURIComponent(id)}`, { signal })).data,
     refetchInterval: (query) => live(query.state.data),
     ...backgroundPolling,
   });
@@ -36,7 +35,7 @@ export function scheduleQueryOptions(id: string) {
 export function scheduleForTokenQueryOptions(tokenId: string) {
   return queryOptions({
     queryKey: scheduleKeys.forToken(tokenId),
-    queryFn: async ({ signal }) => (await apiFetch("/api/schedules", { schema: z.array(scheduleSchema), params: { tokenId }, signal })).data[0] ?? null,
+    queryFn: async ({ signal }) => (await apiFetch<ScheduleJson[]>("/api/schedules", { params: { tokenId }, signal })).data[0] ?? null,
     staleTime: 10 * 60_000,
   });
 }
@@ -47,13 +46,13 @@ export type ScheduleBody = {
 };
 
 export async function createSchedule(input: { name: string; configuration: ScheduleBody }): Promise<ScheduleJson> {
-  return (await apiFetch("/api/schedules", { method: "POST", body: input, schema: scheduleSchema })).data;
+  return (await apiFetch<ScheduleJson>("/api/schedules", { method: "POST", body: input })).data;
 }
 
 export async function updateSchedule(id: string, input: { name?: string; state?: ScheduleState; configuration?: ScheduleBody }): Promise<ScheduleJson> {
-  return (await apiFetch(`/api/schedules/${encodeURIComponent(id)}`, { method: "PATCH", body: input, schema: scheduleSchema })).data;
+  return (await apiFetch<ScheduleJson>(`/api/schedules/${encodeURIComponent(id)}`, { method: "PATCH", body: input })).data;
 }
 
 export async function deleteSchedule(id: string): Promise<void> {
-  await apiFetch(`/api/schedules/${encodeURIComponent(id)}`, { method: "DELETE", schema: z.null() });
+  await apiFetch<null>(`/api/schedules/${encodeURIComponent(id)}`, { method: "DELETE" });
 }

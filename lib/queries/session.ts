@@ -1,6 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
-import { z } from "zod";
-import { sessionSchema } from "@/lib/schemas/session";
+import type { SessionJson } from "@/lib/schemas/session";
 import { apiFetch } from "@/lib/queries/api-fetch";
 
 export const sessionKeys = {
@@ -10,7 +9,7 @@ export const sessionKeys = {
 export function sessionQueryOptions() {
   return queryOptions({
     queryKey: sessionKeys.current,
-    queryFn: async ({ signal }) => (await apiFetch("/api/session", { schema: sessionSchema, signal })).data,
+    queryFn: async ({ signal }) => (await apiFetch<SessionJson>("/api/session", { signal })).data,
     staleTime: 60_000,
   });
 }
@@ -18,9 +17,9 @@ export function sessionQueryOptions() {
 export type SignInCredentials = { token: string } | { demo: true };
 
 export async function signIn(credentials: SignInCredentials) {
-  return (await apiFetch("/api/session", { method: "POST", body: credentials, schema: sessionSchema })).data;
+  return (await apiFetch<SessionJson>("/api/session", { method: "POST", body: credentials })).data;
 }
 
 export async function signOut() {
-  await apiFetch("/api/session", { method: "DELETE", schema: z.null() });
+  await apiFetch<null>("/api/session", { method: "DELETE" });
 }

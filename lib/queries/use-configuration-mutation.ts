@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { componentKeys } from "@/lib/queries/components";
 import { apiFetch } from "@/lib/queries/api-fetch";
 import { configPath, configurationKeys } from "@/lib/queries/configurations";
-import { configurationSchema, type ConfigurationJson } from "@/lib/schemas/configurations";
+import type { ConfigurationJson } from "@/lib/schemas/configurations";
 
 export type ConfigurationChange = { method: "PUT" | "POST" | "DELETE"; path?: string; body?: Record<string, unknown> };
 
@@ -18,7 +18,7 @@ export function useConfigurationMutation(config: Pick<ConfigurationJson, "compon
   const base = configPath(config.componentId, config.id);
   return useMutation({
     mutationFn: async (change: ConfigurationChange) =>
-      (await apiFetch(`${base}${change.path ?? ""}`, { method: change.method, schema: configurationSchema, body: { ...change.body, version: config.version } })).data,
+      (await apiFetch<ConfigurationJson>(`${base}${change.path ?? ""}`, { method: change.method, body: { ...change.body, version: config.version } })).data,
     onSuccess: (saved) => {
       queryClient.setQueryData(configurationKeys.detail(saved.componentId, saved.id), saved);
       void queryClient.invalidateQueries({ queryKey: configurationKeys.versions(saved.componentId, saved.id) });

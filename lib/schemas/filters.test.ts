@@ -43,6 +43,20 @@ describe("jobs list filters in the URL", () => {
     expect(parse("created=24h&createdFrom=2026-01-01")).toMatchObject({ created: "24h", createdFrom: null });
   });
 
+  it("keeps each value once, trims names, takes a single filter's last value, and reads Next.js's params", () => {
+    const many = Array.from({ length: 60 }, (_, i) => `component=c${i}`).join("&");
+    expect(parse(`status=error&status=error&status=bogus&${many}`)).toMatchObject({ status: ["error"], component: expect.any(Array) });
+    expect(parse(many).component).toHaveLength(50);
+    expect(parse("component=%20keboola.ex-http%20&component=%20%20")).toMatchObject({ component: ["keboola.ex-http"] });
+    expect(parse("limit=25&limit=bogus&scope=root&scope=all&maxDuration=10&maxDuration=2.5")).toMatchObject({ limit: 50, scope: "all", maxDuration: null });
+    expect(parseJobsFilters({ status: ["error", "warning"], runId: "5.7", parent: undefined, limit: "200" })).toMatchObject({
+      status: ["error", "warning"],
+      runId: ["5.7"],
+      parent: [],
+      limit: 200,
+    });
+  });
+
   it("turns filters into search parameters the API accepts", () => {
     const api = jobsFiltersToApi(parse("notStatus=success&createdFrom=2026-10-01&minDuration=300&creator=Scheduler&createdTo=2026-11-01T10:00"));
     expect(api).toEqual({

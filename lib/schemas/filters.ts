@@ -1,37 +1,52 @@
 // The jobs list's filters as they live in the URL (/jobs?status=error&component=keboola.ex-http),
-// parsed by the same schema in page.tsx and in the browser. Unknown values are dropped, not errors:
-// a stale bookmark should still open the list.
-import { z } from "zod";
+// parsed by the same function in page.tsx and in the browser. Unknown values are dropped, not errors:
+// a stale bookmark should still open the list. Plain checks rather than zod: this module is in the
+// jobs list's first load, and zod would be most of it.
 import { isKillable, JOB_STATUSES, type JobStatus } from "@/lib/jobs/state";
 import type { SearchJobsInput } from "@/lib/schemas/jobs";
 import { parseTimeFilter } from "@/lib/time";
 
 type RawParams = Record<string, string | string[] | undefined> | URLSearchParams;
 
-const list = <T extends z.ZodType>(item: T, max = 50) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((value) => {
-      const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
-      const valid = values.flatMap((v) => {
-        const parsed = item.safeParse(v);
-        return parsed.success ? [parsed.data as z.output<T>] : [];
-      });
-      return [...new Set(valid)].slice(0, max);
-    });
+/** Reads one value: what it means, or null when it is not valid. */
+type Reader<T> = (value: string) => T | null;
+
+/** Every valid value of a repeated parameter, each once, at most `max`. */
+function list<T>(values: readonly string[], read: Reader<T>, max = 50): T[] {
+  const valid = values.flatMap((v) => {
+    const parsed = read(v);
+    return parsed === null ? [] : [parsed];
+  });
+  return [...new Set(valid)].slice(0, max);
+}
 
 /** The last value of a single-valued parameter, or null when it is missing or not valid. */
-const single = <T extends z.ZodType>(item: T) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((value) => {
-      const v = Array.isArray(value) ? value.at(-1) : value;
-      if (v === undefined) return null;
-      const parsed = item.safeParse(v);
-      return parsed.success ? (parsed.data as z.output<T>) : null;
-    });
+function single<T>(values: readonly string[], read: Reader<T>): T | null {
+  const v = values.at(-1);
+  return v === undefined ? null : read(v);
+}
+
+const oneOf =
+  <T extends string>(allowed: readonly T[]): Reader<T> =>
+  (v) =>
+    (allowed as readonly string[]).includes(v) ? (v as T) : null;
+const text =
+  (max: number): Reader<string> =>
+  (v) => {
+    const trimmed = v.trim();
+    return trimmed.length >= 1 && trimmed.length <= max ? trimmed : null;
+  };
+const matching =
+  (pattern: RegExp): Reader<string> =>
+  (v) =>
+    pattern.test(v) ? v : null;
+/** As a number field reads it: `Number(v)`, so " 5 " is 5. */
+const wholeNumber =
+  (min: number, max: number): Reader<number> =>
+  (v) => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= min && n <= max ? n : null;
+  };
 
 /** Created-time presets; the API reads the relative times against its own clock. */
 export const CREATED_PRESETS = {
@@ -46,32 +61,34 @@ export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
 export const DEFAULT_PAGE_SIZE: PageSize = 50;
 
-const jobStatus = z.enum(JOB_STATUSES);
-const runId = z.string().regex(/^\d{1,18}(\.\d{1,18})*$/);
-const isoTime = z.string().max(64).refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && parseTimeFilter(v) !== null);
-const seconds = z.coerce.number().int().min(0).max(1e9);
+const runId = matching(/^\d{1,18}(\.\d{1,18})*$/);
+const isoTime: Reader<string> = (v) => (v.length <= 64 && /^\d{4}-\d{2}-\d{2}/.test(v) && parseTimeFilter(v) !== null ? v : null);
+const seconds = wholeNumber(0, 1e9);
+const pageSize: Reader<PageSize> = (v) => {
+  const n = Number(v);
+  return (PAGE_SIZES as readonly number[]).includes(n) ? (n as PageSize) : null;
+};
 
-export const jobsFiltersSchema = z.object({
-  status: list(jobStatus),
-  // Exclusions: "everything but success".
-  notStatus: list(jobStatus),
-  component: list(z.string().trim().min(1).max(200)),
-  config: list(z.string().trim().min(1).max(100)),
-  created: single(z.enum(Object.keys(CREATED_PRESETS) as [CreatedPreset, ...CreatedPreset[]])),
-  createdFrom: single(isoTime),
-  createdTo: single(isoTime),
-  minDuration: single(seconds),
-  maxDuration: single(seconds),
-  creator: list(z.string().trim().min(1).max(200)),
-  // Lookups: a job by id, a run by its runId, the children of a run.
-  id: list(z.string().regex(/^\d{1,18}$/)),
-  runId: list(runId),
-  parent: list(runId),
-  // Root jobs only unless the URL asks for every job (`scope=all`).
-  scope: single(z.enum(["all", "root"])).transform((v) => v ?? "root"),
-  limit: single(z.coerce.number().refine((n) => (PAGE_SIZES as readonly number[]).includes(n))),
-});
-export type JobsFilters = Omit<z.output<typeof jobsFiltersSchema>, "limit"> & { limit: PageSize };
+export type JobsFilters = {
+  status: JobStatus[];
+  /** Exclusions: "everything but success". */
+  notStatus: JobStatus[];
+  component: string[];
+  config: string[];
+  created: CreatedPreset | null;
+  createdFrom: string | null;
+  createdTo: string | null;
+  minDuration: number | null;
+  maxDuration: number | null;
+  creator: string[];
+  /** Lookups: a job by id, a run by its runId, the children of a run. */
+  id: string[];
+  runId: string[];
+  parent: string[];
+  /** Root jobs only unless the URL asks for every job (`scope=all`). */
+  scope: "all" | "root";
+  limit: PageSize;
+};
 
 export const DEFAULT_JOBS_FILTERS: JobsFilters = {
   status: [],
@@ -92,20 +109,29 @@ export const DEFAULT_JOBS_FILTERS: JobsFilters = {
 };
 
 export function parseJobsFilters(raw: RawParams): JobsFilters {
-  const record: Record<string, string | string[]> = {};
-  if (raw instanceof URLSearchParams) {
-    for (const key of new Set(raw.keys())) record[key] = raw.getAll(key);
-  } else {
-    for (const [key, value] of Object.entries(raw)) if (value !== undefined) record[key] = value;
-  }
-  const parsed = jobsFiltersSchema.safeParse(record);
-  if (!parsed.success) return DEFAULT_JOBS_FILTERS;
-  const filters = parsed.data;
+  const values = (key: string): string[] => {
+    if (raw instanceof URLSearchParams) return raw.getAll(key);
+    const value = raw[key];
+    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  };
+  const created = single(values("created"), oneOf(Object.keys(CREATED_PRESETS) as CreatedPreset[]));
   return {
-    ...filters,
+    status: list(values("status"), oneOf(JOB_STATUSES)),
+    notStatus: list(values("notStatus"), oneOf(JOB_STATUSES)),
+    component: list(values("component"), text(200)),
+    config: list(values("config"), text(100)),
+    created,
     // A preset and a custom range are alternatives; the preset wins, as it is what the chips set.
-    ...(filters.created && { createdFrom: null, createdTo: null }),
-    limit: (filters.limit as PageSize | null) ?? DEFAULT_PAGE_SIZE,
+    createdFrom: created ? null : single(values("createdFrom"), isoTime),
+    createdTo: created ? null : single(values("createdTo"), isoTime),
+    minDuration: single(values("minDuration"), seconds),
+    maxDuration: single(values("maxDuration"), seconds),
+    creator: list(values("creator"), text(200)),
+    id: list(values("id"), matching(/^\d{1,18}$/)),
+    runId: list(values("runId"), runId),
+    parent: list(values("parent"), runId),
+    scope: single(values("scope"), oneOf(["all", "root"] as const)) ?? "root",
+    limit: single(values("limit"), pageSize) ?? DEFAULT_PAGE_SIZE,
   };
 }
 

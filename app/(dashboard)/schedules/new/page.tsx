@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/link";
 import { ScheduleEditor } from "@/components/schedule-editor";
 
 export const metadata: Metadata = { title: "New schedule" };

@@ -1,0 +1,146 @@
+// Page weight: the first-load JavaScript of Jobdeck's pages beside a bare Next.js page built with the
+// same next, react and react-dom versions, and how soon a cold load shows something: the first job
+// row of /jobs against the bare page's heading, in Debian's Chromium, each load in a fresh browser
+// context (no cache). Prints KB, ratios and the targets (1.25× for weight, 1.3× for the first row).
+//   npm run bench:pages -- [--loads 9]
+// The bare app is installed once into the system's temporary folder (npm registry) and built there;
+// Jobdeck is started as `npm start` starts it (building when its sources changed), on a fresh
+// embedded database with the demo project.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium, type Browser } from "@playwright/test";
+import { firstLoadJs, kb } from "@/scripts/page-weight";
+import { startJobdeckServer } from "@/test/faults/jobdeck-server";
+import { machine, options, percentile, table } from "./lib";
+
+const opts = options({ loads: { default: "9" } });
+const loads = opts.quick ? 3 : opts.loads;
+const root = path.resolve(import.meta.dirname, "..");
+const WEIGHT_TARGET = 1.25;
+const FIRST_ROW_TARGET = 1.3;
+
+const version = (pkg: string) => (JSON.parse(readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+const versions = { next: version("next"), react: version("react"), "react-dom": version("react-dom") };
+
+/** A Next.js app with one page and nothing else, of the versions Jobdeck runs. */
+function buildBareApp(): string {
+  const dir = path.join(os.tmpdir(), `jobdeck-bench-bare-next-${versions.next}-${versions.react}`);
+  mkdirSync(path.join(dir, "app"), { recursive: true });
+  if (!existsSync(path.join(dir, "node_modules/next/package.json"))) {
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bare-next", private: true }));
+    const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", ...Object.entries(versions).map(([p, v]) => `${p}@${v}`)], { cwd: dir, stdio: "inherit" });
+    if (install.status !== 0) throw new Error(`npm install of the bare app failed in ${dir}`);
+  }
+  writeFileSync(path.join(dir, "app/layout.jsx"), 'export default function RootLayout({ children }) {\n  return (<html lang="en"><body>{children}</body></html>);\n}\n');
+  writeFileSync(path.join(dir, "app/page.jsx"), "export default function Page() {\n  return <main><h1>Hello</h1></main>;\n}\n");
+  if (!existsSync(path.join(dir, ".next/BUILD_ID"))) {
+    const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { cwd: dir, stdio: "inherit" });
+    if (build.status !== 0) throw new Error(`next build of the bare app failed in ${dir}`);
+  }
+  return dir;
+}
+
+async function startBare(dir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: dir, stdio: "ignore" });
+  for (let i = 0; i < 200; i++) {
+    if ((await fetch(`http://127.0.0.1:${port}/`).catch(() => null))?.ok) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error("the bare Next.js app did not start");
+}
+
+type Load = { firstMs: number; loadMs: number; scriptGzipBytes: number; scripts: number };
+
+/**
+ * One cold load: a new context, `selector`'s first appearance in the document (a MutationObserver
+ * from before the HTML arrives) and the load event, both from navigation start; and every script
+ * the page fetched before it was loaded, gzipped.
+ */
+async function coldLoad(browser: Browser, url: string, selector: string, signIn?: string): Promise<Load> {
+  const context = await browser.newContext();
+  try {
+    if (signIn) {
+      const answer = await context.request.post(`${signIn}/api/session`, { data: { demo: true }, headers: { Origin: signIn } });
+      if (!answer.ok()) throw new Error(`demo sign-in answered ${answer.status()}`);
+    }
+    const page = await context.newPage();
+    // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
+    await page.addInitScript(`
+      new MutationObserver((_, observer) => {
+        if (document.querySelector(${JSON.stringify(selector)})) {
+          window.__first = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    `);
+    const bodies: Promise<number>[] = [];
+    page.on("response", (response) => {
+      if (response.request().resourceType() === "script") bodies.push(response.body().then((b) => gzipSync(b, { level: 9 }).length));
+    });
+    await page.goto(url, { waitUntil: "load" });
+    await page.waitForSelector(selector);
+    const { first, load } = await page.evaluate("({ first: window.__first, load: performance.getEntriesByType('navigation')[0].loadEventEnd })") as { first?: number; load: number };
+    if (first === undefined) throw new Error(`${url}: ${selector} was never seen by the page's observer`);
+    const sizes = await Promise.all(bodies);
+    return { firstMs: first, loadMs: load, scriptGzipBytes: sizes.reduce((a, b) => a + b, 0), scripts: sizes.length };
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+const bareDir = buildBareApp();
+const barePort = 3460 + Math.floor(Math.random() * 20);
+const bare = await startBare(bareDir, barePort);
+const jobdeck = await startJobdeckServer({ databaseUrl: null, env: { JOBDECK_DEMO_ACTIVITY: "0" }, ports: [3480, 3499] });
+const browser = await chromium.launch({
+  executablePath: [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find((p) => p && existsSync(p)),
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+try {
+  console.log(`Page weight — next ${versions.next}, react ${versions.react} — ${machine("embedded PGlite, demo project")}`);
+  const bareBuilt = firstLoadJs(bareDir).find((w) => w.route === "/")!;
+  const built = firstLoadJs(root);
+  table(`First-load JS from the builds (gzip -9), ÷ the bare page's ${kb(bareBuilt.gzipBytes)} KB; target ≤ ${WEIGHT_TARGET}×`, [
+    ...["/sign-in", "/jobs", "/jobs/[id]", "/components", "/storage", "/schedules"].flatMap((route) => {
+      const w = built.find((b) => b.route === route);
+      return w ? [{ page: route, "KB gzipped": w.gzipBytes / 1024, "÷ bare": w.gzipBytes / bareBuilt.gzipBytes, met: ["/sign-in", "/jobs"].includes(route) ? (w.gzipBytes / bareBuilt.gzipBytes <= WEIGHT_TARGET ? "yes" : "NO") : "" }] : [];
+    }),
+  ]);
+
+  const runs = { bare: [] as Load[], signIn: [] as Load[], jobs: [] as Load[] };
+  // A warm-up of each, then turns, so neither server is measured only while the other is busy.
+  await coldLoad(browser, `http://127.0.0.1:${barePort}/`, "h1");
+  await coldLoad(browser, `${jobdeck.base}/jobs`, "tr[data-job-id]", jobdeck.base);
+  for (let i = 0; i < loads; i++) {
+    runs.bare.push(await coldLoad(browser, `http://127.0.0.1:${barePort}/`, "h1"));
+    runs.signIn.push(await coldLoad(browser, `${jobdeck.base}/sign-in`, "form"));
+    runs.jobs.push(await coldLoad(browser, `${jobdeck.base}/jobs`, "tr[data-job-id]", jobdeck.base));
+  }
+  const bareFirst = median(runs.bare.map((r) => r.firstMs));
+  const bareScripts = median(runs.bare.map((r) => r.scriptGzipBytes));
+  const row = (page: string, what: string, r: Load[]) => ({
+    page,
+    "first shown": what,
+    "first ms (median)": median(r.map((l) => l.firstMs)),
+    "÷ bare": median(r.map((l) => l.firstMs)) / bareFirst,
+    "load event ms": median(r.map((l) => l.loadMs)),
+    scripts: median(r.map((l) => l.scripts)),
+    "script KB gzipped": median(r.map((l) => l.scriptGzipBytes)) / 1024,
+    "KB ÷ bare": median(r.map((l) => l.scriptGzipBytes)) / bareScripts,
+  });
+  table(`Cold loads in Chromium, ${loads} each, medians (targets: first job row ≤ ${FIRST_ROW_TARGET}× the bare page's heading; scripts ≤ ${WEIGHT_TARGET}×)`, [
+    row("bare Next.js /", "h1", runs.bare),
+    row("/sign-in", "the form", runs.signIn),
+    row("/jobs (signed in)", "first job row", runs.jobs),
+  ]);
+} finally {
+  await browser.close();
+  bare.kill();
+  await jobdeck.stop();
+}
