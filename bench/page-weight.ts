@@ -53,7 +53,7 @@ async function startBare(dir: string, port: number): Promise<ChildProcess> {
   throw new Error("the bare Next.js app did not start");
 }
 
-type Load = { firstMs: number; loadMs: number; scriptGzipBytes: number; scripts: number };
+type Load = { ttfbMs: number; firstMs: number; loadMs: number; scriptGzipBytes: number; scripts: number };
 
 /**
  * One cold load: a new context, `selector`'s first appearance in the document (a MutationObserver
@@ -83,10 +83,12 @@ async function coldLoad(browser: Browser, url: string, selector: string, signIn?
     });
     await page.goto(url, { waitUntil: "load" });
     await page.waitForSelector(selector);
-    const { first, load } = await page.evaluate("({ first: window.__first, load: performance.getEntriesByType('navigation')[0].loadEventEnd })") as { first?: number; load: number };
+    const { first, load, ttfb } = (await page.evaluate(
+      "(() => { const n = performance.getEntriesByType('navigation')[0]; return { first: window.__first, load: n.loadEventEnd, ttfb: n.responseStart }; })()",
+    )) as { first?: number; load: number; ttfb: number };
     if (first === undefined) throw new Error(`${url}: ${selector} was never seen by the page's observer`);
     const sizes = await Promise.all(bodies);
-    return { firstMs: first, loadMs: load, scriptGzipBytes: sizes.reduce((a, b) => a + b, 0), scripts: sizes.length };
+    return { ttfbMs: ttfb, firstMs: first, loadMs: load, scriptGzipBytes: sizes.reduce((a, b) => a + b, 0), scripts: sizes.length };
   } finally {
     await context.close();
   }
@@ -114,9 +116,13 @@ try {
   ]);
 
   const runs = { bare: [] as Load[], signIn: [] as Load[], jobs: [] as Load[] };
-  // A warm-up of each, then turns, so neither server is measured only while the other is busy.
-  await coldLoad(browser, `http://127.0.0.1:${barePort}/`, "h1");
-  await coldLoad(browser, `${jobdeck.base}/jobs`, "tr[data-job-id]", jobdeck.base);
+  // Warm-ups (a fresh server compiles its routes on first use), then turns, so neither server is
+  // measured only while the other is busy.
+  for (let i = 0; i < 3; i++) {
+    await coldLoad(browser, `http://127.0.0.1:${barePort}/`, "h1");
+    await coldLoad(browser, `${jobdeck.base}/sign-in`, "form");
+    await coldLoad(browser, `${jobdeck.base}/jobs`, "tr[data-job-id]", jobdeck.base);
+  }
   for (let i = 0; i < loads; i++) {
     runs.bare.push(await coldLoad(browser, `http://127.0.0.1:${barePort}/`, "h1"));
     runs.signIn.push(await coldLoad(browser, `${jobdeck.base}/sign-in`, "form"));
@@ -127,6 +133,7 @@ try {
   const row = (page: string, what: string, r: Load[]) => ({
     page,
     "first shown": what,
+    "HTML first byte ms": median(r.map((l) => l.ttfbMs)),
     "first ms (median)": median(r.map((l) => l.firstMs)),
     "÷ bare": median(r.map((l) => l.firstMs)) / bareFirst,
     "load event ms": median(r.map((l) => l.loadMs)),
