@@ -50,3 +50,13 @@ export function processCpuMs(pid: number): number {
     return 0;
   }
 }
+
+/** A memory line of /proc/<pid>/status in MB (VmRSS: now; VmHWM: the peak so far), or null once the process is gone. */
+export function procStatusMb(field: "VmRSS" | "VmHWM", pid: number | "self" = "self"): number | null {
+  try {
+    const kb = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"))?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
+  } catch {
+    return null;
+  }
+}

@@ -148,13 +148,15 @@ export const createTableAsyncSchema = z
     name: z.string().regex(NAME_PATTERN, "must be letters, digits, underscores and dashes (at most 96)"),
     dataFileId: dataFileIdSchema.optional(),
     primaryKey: primaryKeySchema.optional(),
+    // The file has no header and these are its columns (a sliced file's slices have none).
+    columns: columnListSchemaForImport().optional(),
     ...csvOptionFields,
     ...otherSources,
   })
   .superRefine(checkCsvOptions)
   .superRefine(checkSources)
-  .transform(({ name, dataFileId, primaryKey, delimiter, enclosure, escapedBy }) => ({ name, dataFileId: dataFileId!, primaryKey, csv: { delimiter, enclosure, escapedBy } }));
-export type CreateTableAsyncInput = Omit<z.output<typeof createTableAsyncSchema>, "csv"> & { csv?: CsvOptions };
+  .transform(({ name, dataFileId, primaryKey, columns, delimiter, enclosure, escapedBy }) => ({ name, dataFileId: dataFileId!, primaryKey, columns, csv: { delimiter, enclosure, escapedBy } }));
+export type CreateTableAsyncInput = Omit<z.output<typeof createTableAsyncSchema>, "csv" | "columns"> & { csv?: CsvOptions; columns?: string[] };
 
 export const importAsyncSchema = z
   .strictObject({

@@ -3,9 +3,13 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { stringify } from "csv-stringify/sync";
+import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createBucket } from "@/lib/storage/buckets";
+import { toFileJson } from "@/lib/storage/files/file-views";
+import { LocalFileStore } from "@/lib/storage/files/local-file-store";
+import { prepareFile, receivePreparedUpload } from "@/lib/storage/files/prepare-file";
 import { getStorageJob } from "@/lib/storage/jobs/get-storage-job";
 import { requestRowsDelete, requestTableCreate, requestTableExport, requestTableImport, requestTableOperation } from "@/lib/storage/jobs/requests";
 import { getTable, previewTable } from "@/lib/storage/tables";
@@ -14,7 +18,7 @@ import { dropOrphanStagingTables } from "@/lib/storage/worker/drop-orphan-stagin
 import { startStorageWorker } from "@/lib/storage/worker/start-storage-worker";
 import { runHarperOperation } from "@/lib/operations/run-operation";
 import { operationSchema } from "@/lib/schemas/operations";
-import { deleteRowsSchema, importAsyncSchema } from "@/lib/schemas/storage";
+import { createTableAsyncSchema, deleteRowsSchema, importAsyncSchema, prepareFileSchema } from "@/lib/schemas/storage";
 import { createTestProject, unique } from "@/test/factories";
 import { drainStorageJobs, makeFilesDir, uploadText } from "@/test/storage";
 
@@ -350,5 +354,69 @@ describe("storage tables on the database", () => {
     await db().storageJob.update({ where: { id: hopeless.id }, data: { status: "processing", workerId: "dead", leaseExpiresAt: stale, attempt: 3 } });
     await drainStorageJobs(filesDir);
     expect(await db().storageJob.findUniqueOrThrow({ where: { id: hopeless.id } })).toMatchObject({ status: "error", errorCode: "tooManyAttempts" });
+  });
+});
+
+describe("sliced files (Keboola's isSliced) on the local backend", () => {
+  /** Keboola's flow: each slice uploaded as a File, then a sliced File prepared and its manifest PUT to the upload URL. */
+  async function uploadSliced(auth: Awaited<ReturnType<typeof createTestProject>>["auth"], urls: string[]) {
+    const store = new LocalFileStore(filesDir);
+    const prepared = await prepareFile({ db: db(), auth, input: prepareFileSchema.parse({ name: "orders.csv", isSliced: "1" }), origin, runId: null, store });
+    const { url } = prepared.uploadParams as { url: string };
+    const manifest = JSON.stringify({ entries: urls.map((u) => ({ url: u })) });
+    await receivePreparedUpload({ db: db(), request: new NextRequest(url, { method: "PUT", body: manifest }), fileId: String(prepared.id), store });
+    return String(prepared.id);
+  }
+  /** The url a slice's detail gives (files/prepare and upload give the same on this backend). */
+  const urlOf = async (file: { id: bigint }) => {
+    const row = await db().file.findUniqueOrThrow({ where: { id: file.id }, include: { token: { select: { id: true, description: true } } } });
+    return toFileJson(row, origin, new LocalFileStore(filesDir)).url;
+  };
+
+  it("imports the slices of a sliced file in the manifest's order, without their headers, a gzip slice among them", async () => {
+    const t = await setup("id,name\n0,old\n", ["id"]);
+    const slices = [
+      await uploadText(t.auth, filesDir, "1,Ann\n2,\"Bob, Jr.\"\n", "part0"),
+      // The last record without a line break, and a gzip slice after it.
+      await uploadText(t.auth, filesDir, "3,\"multi\nline\"", "part1"),
+      await uploadText(t.auth, filesDir, gzipSync(Buffer.from("4,Dan\r\n5,Eve\r\n")), "part2.gz"),
+    ];
+    const sliced = await uploadSliced(t.auth, await Promise.all(slices.map(urlOf)));
+    const job = await requestTableImport({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, filesDir, input: importAsyncSchema.parse({ dataFileId: sliced }) });
+    await drainStorageJobs(filesDir);
+    expect(await getStorageJob({ db: db(), projectId: t.project.id, id: job.id.toString(), origin })).toMatchObject({ status: "success", results: { importedRowsCount: 5, totalRowsCount: 5 } });
+    expect(await rows(t)).toEqual([["1", "Ann"], ["2", "Bob, Jr."], ["3", "multi\nline"], ["4", "Dan"], ["5", "Eve"]]);
+
+    // tableCreate from the same sliced file takes its columns, as the slices have no header.
+    const bucketId = t.tableId.split(".").slice(0, 2).join(".");
+    await expect(requestTableCreate({ db: db(), auth: t.auth, runId: null, bucketId, filesDir, input: createTableAsyncSchema.parse({ name: "copy", dataFileId: sliced }) })).rejects.toMatchObject({ status: 422, field: "columns" });
+    const create = await requestTableCreate({ db: db(), auth: t.auth, runId: null, bucketId, filesDir, input: createTableAsyncSchema.parse({ name: "copy", dataFileId: sliced, columns: "id,name", primaryKey: "id" }) });
+    await drainStorageJobs(filesDir);
+    expect(await getStorageJob({ db: db(), projectId: t.project.id, id: create.id.toString(), origin })).toMatchObject({ status: "success", results: { importedRowsCount: 5, columns: ["id", "name"] } });
+  });
+
+  it("refuses a manifest whose slice is missing or another project's, naming the slice, and leaves the table as it was", async () => {
+    const t = await setup("id,name\n1,Ann\n", ["id"]);
+    const other = await createTestProject();
+    const present = await uploadText(t.auth, filesDir, "2,Bob\n", "part0");
+    const foreign = await uploadText(other.auth, filesDir, "3,Eve\n", "part1");
+    const importOf = (dataFileId: string) => requestTableImport({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, filesDir, input: importAsyncSchema.parse({ dataFileId }) });
+
+    const missing = await uploadSliced(t.auth, [await urlOf(present), `${origin}/api/v2/storage/files/999999999/download`]);
+    await expect(importOf(missing)).rejects.toMatchObject({ status: 422, code: "invalidInput", field: "dataFileId", message: expect.stringMatching(/Slice 2 of the sliced file's manifest \(http:\/\/jobdeck\.test\/api\/v2\/storage\/files\/999999999\/download\) names file 999999999, which is not a file of this project/) });
+    const outside = await uploadSliced(t.auth, [await urlOf(foreign)]);
+    await expect(importOf(outside)).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/Slice 1 .* is not a file of this project/) });
+    const notAUrl = await uploadSliced(t.auth, ["part0"]);
+    await expect(importOf(notAUrl)).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/Slice 1 of the sliced file's manifest \(part0\) is not a file of Jobdeck's file store/) });
+
+    // A slice whose bytes go between the request and the job: the job fails with the slice's name.
+    const gone = await uploadText(t.auth, filesDir, "4,Dan\n", "part2");
+    const sliced = await uploadSliced(t.auth, [await urlOf(present), await urlOf(gone)]);
+    const job = await importOf(sliced);
+    await new LocalFileStore(filesDir).delete(gone.storagePath);
+    await drainStorageJobs(filesDir);
+    const failed = await getStorageJob({ db: db(), projectId: t.project.id, id: job.id.toString(), origin });
+    expect(failed).toMatchObject({ status: "error", error: { code: "invalidSlice", message: expect.stringMatching(/^Slice 2 of the sliced file's manifest \(.*\/files\/\d+\/download\) has no contents/) } });
+    expect(await rows(t)).toEqual([["1", "Ann"]]);
   });
 });

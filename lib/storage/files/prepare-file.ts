@@ -13,7 +13,7 @@ import type { ZodType } from "zod";
 import { readJson, zodToApiError } from "@/lib/api/handler";
 import type { AuthContext } from "@/lib/auth/tokens";
 import type { Db } from "@/lib/db";
-import { ApiError, badRequest, invalidInput } from "@/lib/errors";
+import { ApiError, badRequest } from "@/lib/errors";
 import type { PreparedFileJson, PrepareFileInput } from "@/lib/schemas/storage";
 import { defaultFileStore, FileSizeMismatchError, type FileStore, isDirectAccess } from "@/lib/storage/files/file-store";
 import { toFileJson } from "@/lib/storage/files/file-views";
@@ -21,6 +21,7 @@ import { FileWriteError } from "@/lib/storage/files/fs-errors";
 import { parseFileId } from "@/lib/storage/files/get-file";
 import { FileTooLargeError } from "@/lib/storage/files/meter";
 import { S3FileStore } from "@/lib/storage/files/s3-file-store";
+import { manifestKey } from "@/lib/storage/files/sliced-file";
 import { contentTypeFor, DEFAULT_FILE_TTL_MS, MAX_FILE_BYTES, newStoragePath } from "@/lib/storage/files/store-file";
 import { UPLOAD_URL_SECONDS, uploadUrl, verifyUploadUrl } from "@/lib/storage/files/upload-credential";
 
@@ -52,9 +53,6 @@ export async function prepareFile(options: { db: Db; auth: AuthContext; input: P
   const now = options.now ?? new Date();
   if (input.sizeBytes !== undefined && input.sizeBytes > MAX_FILE_BYTES) {
     throw new ApiError(413, "payloadTooLarge", `sizeBytes: the file would be ${input.sizeBytes} bytes; files may be at most ${MAX_FILE_BYTES} bytes (JOBDECK_MAX_FILE_BYTES).`, "sizeBytes");
-  }
-  if (input.isSliced && !isDirectAccess(store)) {
-    throw invalidInput("isSliced: sliced uploads go straight to an object store; this Jobdeck keeps files on its own disk (set JOBDECK_S3_* for sliced files)", "isSliced");
   }
   const storagePath = newStoragePath(auth.projectId, now, randomUUID()) + (input.isSliced ? "/" : "");
   const file = await options.db.file.create({
@@ -93,7 +91,7 @@ export async function prepareFile(options: { db: Db; auth: AuthContext; input: P
     };
   }
   const upload = uploadUrl({ origin: options.origin, fileId: file.id, projectId: auth.projectId, now });
-  return { ...json, uploadParams: { url: upload.url, method: "PUT", expiresAt: upload.expiresAt.toISOString(), sizeBytes: input.sizeBytes ?? null } };
+  return { ...json, uploadParams: { url: upload.url, method: "PUT", expiresAt: upload.expiresAt.toISOString(), sizeBytes: input.isSliced ? null : (input.sizeBytes ?? null) } };
 }
 
 /**
@@ -114,7 +112,9 @@ export async function receivePreparedUpload(options: { db: Db; request: NextRequ
   if (!file || (file.expiresAt && file.expiresAt <= new Date())) throw refuse(new ApiError(404, "notFound", `File ${options.fileId} was not found or has expired.`));
   if (file.uploadState !== "prepared") throw refuse(new ApiError(409, "fileAlreadyUploaded", `File ${file.id} already has its contents; prepare a new file for new bytes.`));
   const store = options.store ?? defaultFileStore();
-  const expectedSize = file.preparedSizeBytes === null ? undefined : Number(file.preparedSizeBytes);
+  // A sliced File's bytes here are its manifest; the size it was prepared with is its slices'.
+  const key = file.isSliced ? manifestKey(file) : file.storagePath;
+  const expectedSize = file.preparedSizeBytes === null || file.isSliced ? undefined : Number(file.preparedSizeBytes);
   const declared = request.headers.get("content-length");
   if (declared !== null && expectedSize !== undefined && Number(declared) !== expectedSize) {
     throw refuse(new ApiError(422, "fileSizeMismatch", `The upload has ${declared} bytes where ${expectedSize} were prepared; nothing was stored.`));
@@ -124,7 +124,7 @@ export async function receivePreparedUpload(options: { db: Db; request: NextRequ
   body.once("error", () => (sourceFailed = true));
   let written;
   try {
-    written = await store.put(file.storagePath, body, { maxBytes: MAX_FILE_BYTES, expectedSize, contentType: file.contentType, tempName: `${randomUUID()}.part` });
+    written = await store.put(key, body, { maxBytes: MAX_FILE_BYTES, expectedSize, contentType: file.contentType, tempName: `${randomUUID()}.part` });
   } catch (error) {
     if (error instanceof FileSizeMismatchError) throw new ApiError(422, "fileSizeMismatch", `${error.message} Nothing was stored.`);
     if (error instanceof FileTooLargeError) throw new ApiError(413, "payloadTooLarge", error.message);
@@ -134,11 +134,11 @@ export async function receivePreparedUpload(options: { db: Db; request: NextRequ
   }
   const { count } = await db.file.updateMany({
     where: { id: file.id, uploadState: "prepared" },
-    data: { uploadState: "uploaded", sizeBytes: written.sizeBytes, sha256: written.sha256 },
+    data: file.isSliced ? { uploadState: "uploaded", sizeBytes: file.preparedSizeBytes ?? 0n } : { uploadState: "uploaded", sizeBytes: written.sizeBytes, sha256: written.sha256 },
   });
   if (count === 0) {
     // Another upload of the same file finished first, or the file was deleted meanwhile.
-    if (!(await db.file.findUnique({ where: { id: file.id } }))) await store.delete(file.storagePath);
+    if (!(await db.file.findUnique({ where: { id: file.id } }))) await store.delete(key);
     throw new ApiError(409, "fileAlreadyUploaded", `File ${file.id} already has its contents; prepare a new file for new bytes.`);
   }
   return db.file.findUniqueOrThrow({ where: { id: file.id }, include: { token: { select: { id: true, description: true } } } });

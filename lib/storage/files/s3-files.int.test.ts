@@ -3,6 +3,7 @@
 // through the store, downloads, and the bad inputs (sizes, limits, cut-short streams).
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
 import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
@@ -21,7 +22,7 @@ import { requestTableCreate, requestTableOperation } from "@/lib/storage/jobs/re
 import { previewTable } from "@/lib/storage/tables";
 import { createTestProject, unique } from "@/test/factories";
 import { type S3TestServer, startS3Server } from "@/test/s3-server";
-import { drainStorageJobs } from "@/test/storage";
+import { drainStorageJobs, uploadText } from "@/test/storage";
 
 const origin = "http://jobdeck.test";
 let s3: S3TestServer;
@@ -98,6 +99,34 @@ describe("Files on an S3-compatible store", () => {
     // A delete removes the object too.
     await deleteFile({ db: db(), projectId: project.id, id: exportFile.id.toString(), store });
     expect(await store.stat(exportFile.storagePath)).toBeNull();
+  });
+
+  it("imports a sliced file as Keboola's clients upload one: slices under its key, s3:// urls in the manifest, and a slice that is another File's signed url", async () => {
+    const { auth, project } = await createTestProject();
+    const prepared = await prepare(auth, { name: "orders.csv", isSliced: "1" });
+    const params = prepared.uploadParams as { bucket: string; key: string; acl: string; credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } };
+    expect(params.key).toMatch(/\/$/);
+    const client = await putAsBoto3Would({ ...params, key: `${params.key}part0` }, prepared.region, Buffer.from("1,Ann\n2,Bob\n"));
+    await client.send(new PutObjectCommand({ Bucket: params.bucket, Key: `${params.key}part1.gz`, Body: gzipSync(Buffer.from("3,Cid\n")) }));
+    const other = await uploadText(auth, store, "4,Dan\n", "part2");
+    const otherUrl = (await toFileDetail(await getFile({ db: db(), projectId: project.id, id: other.id.toString(), store }), origin, { store })).url;
+    const entries = [`s3://${params.bucket}/${params.key}part0`, `s3://${params.bucket}/${params.key}part1.gz`, otherUrl].map((url) => ({ url }));
+    await client.send(new PutObjectCommand({ Bucket: params.bucket, Key: `${params.key}manifest`, Body: JSON.stringify({ entries }) }));
+
+    const bucketName = unique("b").replace(/[^A-Za-z0-9_-]/g, "_");
+    await createBucket({ db: db(), projectId: project.id, input: { name: bucketName, stage: "in" } });
+    await requestTableCreate({ db: db(), auth, runId: null, store, bucketId: `in.c-${bucketName}`, input: { name: "orders", dataFileId: prepared.id, primaryKey: ["id"], columns: ["id", "name"] } });
+    await drainStorageJobs(store);
+    expect((await previewTable({ db: db(), projectId: project.id, tableId: `in.c-${bucketName}.orders`, limit: 10 })).rows).toEqual([["1", "Ann"], ["2", "Bob"], ["3", "Cid"], ["4", "Dan"]]);
+
+    // A slice that is not there: a 422 naming it.
+    const broken = await prepare(auth, { name: "broken.csv", isSliced: "1" });
+    const brokenKey = (broken.uploadParams as { key: string }).key;
+    await client.send(new PutObjectCommand({ Bucket: params.bucket, Key: `${brokenKey}manifest`, Body: JSON.stringify({ entries: [{ url: `s3://${params.bucket}/${brokenKey}part9` }] }) }));
+    await expect(requestTableCreate({ db: db(), auth, runId: null, store, bucketId: `in.c-${bucketName}`, input: { name: "broken", dataFileId: broken.id, primaryKey: [], columns: ["id", "name"] } })).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringMatching(/Slice 1 of the sliced file's manifest \(s3:\/\/.*part9\) has no contents/),
+    });
   });
 
   it("refuses, and removes, bytes of another size than prepared", async () => {

@@ -8,20 +8,35 @@ import { ApiError, invalidInput } from "@/lib/errors";
 import type { Reservation } from "@/lib/jobs/idempotency";
 import type { CreateTableAsyncInput, CsvOptions, DeleteRowsInput, ExportFilters, ImportAsyncInput } from "@/lib/schemas/storage";
 import { findBucket } from "@/lib/storage/buckets";
+import { type FileStore, pickFileStore } from "@/lib/storage/files/file-store";
 import { getFile } from "@/lib/storage/files/get-file";
+import { resolveSlices } from "@/lib/storage/files/sliced-file";
+import { columnNamesProblem } from "@/lib/storage/identifiers";
+import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { enqueueStorageJob } from "@/lib/storage/jobs/enqueue-storage-job";
 import { checkFilterColumns, findTable } from "@/lib/storage/tables";
 
-/** `reservation`: the request's Idempotency-Key, taken by the job it queues (lib/jobs/idempotency.ts). */
-type Common = { db: Db; auth: AuthContext; runId: string | null; reservation?: Reservation | null };
+/**
+ * `reservation`: the request's Idempotency-Key, taken by the job it queues (lib/jobs/idempotency.ts).
+ * `store`/`filesDir`: where Files are (tests; else the default store).
+ */
+type Common = { db: Db; auth: AuthContext; runId: string | null; reservation?: Reservation | null; store?: FileStore; filesDir?: string };
 
+/** The data file, uploaded; a sliced one with every slice of its manifest there (a 422 naming the slice that is not). */
 async function requireFile(options: Common & { fileId: string }) {
+  let file;
   try {
-    return await getFile({ db: options.db, projectId: options.auth.projectId, id: options.fileId });
+    file = await getFile({ db: options.db, projectId: options.auth.projectId, id: options.fileId, store: options.store, filesDir: options.filesDir });
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) throw invalidInput(`dataFileId: file ${options.fileId} was not found (or has expired)`, "dataFileId");
     throw error;
   }
+  if (file.isSliced) {
+    await resolveSlices({ db: options.db, file, store: pickFileStore(options) }).catch((error: unknown) => {
+      throw error instanceof StorageJobError ? invalidInput(`dataFileId: ${error.message}`, "dataFileId") : error;
+    });
+  }
+  return file;
 }
 
 export async function requestTableCreate(options: Common & { bucketId: string; input: CreateTableAsyncInput }) {
@@ -31,7 +46,10 @@ export async function requestTableCreate(options: Common & { bucketId: string; i
   if (await db.storageTable.findUnique({ where: { projectId_tableId: { projectId: auth.projectId, tableId } } })) {
     throw new ApiError(409, "tableExists", `Table ${tableId} already exists.`);
   }
-  await requireFile({ ...options, fileId: input.dataFileId });
+  const columnsProblem = input.columns ? columnNamesProblem(input.columns) : null;
+  if (columnsProblem) throw invalidInput(`columns: ${columnsProblem}`, "columns");
+  const file = await requireFile({ ...options, fileId: input.dataFileId });
+  if (file.isSliced && !input.columns?.length) throw invalidInput(`columns: file ${file.id} is sliced and its slices have no header; give the table's columns`, "columns");
   return enqueueStorageJob({
     db,
     auth,
@@ -39,7 +57,14 @@ export async function requestTableCreate(options: Common & { bucketId: string; i
     reservation: options.reservation,
     operationName: "tableCreate",
     tableId,
-    operationParams: { bucketId: bucket.bucketId, name: input.name, dataFileId: input.dataFileId, primaryKey: input.primaryKey ?? [], ...csvParams(input.csv) },
+    operationParams: {
+      bucketId: bucket.bucketId,
+      name: input.name,
+      dataFileId: input.dataFileId,
+      primaryKey: input.primaryKey ?? [],
+      ...csvParams(input.csv),
+      ...(input.columns && input.columns.length > 0 && { columns: input.columns }),
+    },
   });
 }
 

@@ -15,11 +15,14 @@ import { CSV_PROBLEMS, CsvError } from "@/lib/storage/csv/csv-error";
 import { type CsvDialect, readCsv } from "@/lib/storage/csv/read-csv";
 import type { FileStore } from "@/lib/storage/files/file-store";
 import { openStoredFile } from "@/lib/storage/files/open-file";
+import { resolveSlices } from "@/lib/storage/files/sliced-file";
 import { columnNamesProblem, newStagingName, quoteIdent, sqlLiteral, storageTableRef } from "@/lib/storage/identifiers";
 import { sqlStateOf, StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { createDataTable, createStagingTable, dropDataTable, findDuplicateKey, insertStagingBatch } from "@/lib/storage/table-sql";
 
 export const BATCH_ROWS = 5_000;
+const LF = 0x0a;
+const CR = 0x0d;
 export const BATCH_BYTES = 4 * 1024 * 1024;
 
 export type Staged = {
@@ -98,13 +101,47 @@ function decompressed(stream: Readable): Readable {
 }
 
 export async function stageCsvFile(options: StageOptions): Promise<Staged> {
-  const { stream: raw } = await openStoredFile({ storagePath: options.file.storagePath, store: options.files }).catch(() => {
-    throw new StorageJobError("fileGone", `The contents of file ${options.file.id} are no longer on this server.`);
-  });
-  const stream = decompressed(raw);
+  if (options.file.isSliced && !options.header) {
+    throw new StorageJobError("columnsRequired", `File ${options.file.id} is sliced: its slices have no header, so the import needs the columns (columns, or the table's).`);
+  }
+  const stream = options.file.isSliced ? await openSlices(options) : decompressed(await openOne(options.file, options.files));
   const driver = driverOf(options.db);
   if (driver && copyCanRead(options.dialect ?? {})) return stageByCopy(options, stream, driver);
   return stageByRows(options, stream);
+}
+
+async function openOne(file: File, files: FileStore): Promise<Readable> {
+  const { stream } = await openStoredFile({ storagePath: file.storagePath, store: files }).catch(() => {
+    throw new StorageJobError("fileGone", `The contents of file ${file.id} are no longer on this server.`);
+  });
+  return stream;
+}
+
+/**
+ * A sliced file's slices one after another, each decompressed on its own (a slice may be gzip),
+ * as one stream: read a slice at a time, never held whole. A slice that does not end in a line
+ * break gets one, so that its last record does not run into the next slice's first.
+ */
+async function openSlices(options: StageOptions): Promise<Readable> {
+  const slices = await resolveSlices({ db: options.db, file: options.file, store: options.files });
+  let current: Readable | null = null;
+  return Readable.from(
+    (async function* () {
+      for (const [index, slice] of slices.entries()) {
+        const found = await options.files.get(slice.key);
+        if (!found) throw new StorageJobError("invalidSlice", `Slice ${index + 1} of the sliced file's manifest (${slice.url.slice(0, 200)}) has no contents in Jobdeck's file store (it was deleted).`);
+        current = decompressed(found.stream);
+        let last = LF;
+        for await (const chunk of current as AsyncIterable<Buffer>) {
+          if (chunk.length === 0) continue;
+          last = chunk[chunk.length - 1]!;
+          yield chunk;
+        }
+        if (last !== LF && last !== CR) yield Buffer.from([LF]);
+      }
+    })(),
+    { objectMode: false },
+  ).on("close", () => current?.destroy());
 }
 
 /**

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { CsvError } from "@/lib/storage/csv/csv-error";
-import { newSqlName, parseTableId, primaryKeyProblem } from "@/lib/storage/identifiers";
+import { columnNamesProblem, newSqlName, parseTableId, primaryKeyProblem } from "@/lib/storage/identifiers";
 import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { LONG_TRANSACTION, type OperationContext, type OperationOutcome } from "@/lib/storage/operations/context";
 import { loadDataFile } from "@/lib/storage/operations/load-data-file";
@@ -14,6 +14,8 @@ const paramsSchema = z.object({
   name: z.string(),
   dataFileId: z.string(),
   primaryKey: z.array(z.string()).default([]),
+  // The file's columns when it has no header (a sliced file's slices have none).
+  columns: z.array(z.string()).optional(),
   delimiter: z.string().optional(),
   enclosure: z.string().optional(),
   escapedBy: z.string().optional(),
@@ -26,7 +28,16 @@ export async function runTableCreate(ctx: OperationContext): Promise<OperationOu
   const tableId = parseTableId(job.tableId ?? "");
   if (!tableId) throw new StorageJobError("invalidParams", `"${job.tableId}" is not a table id.`);
   const file = await loadDataFile(db, job.projectId, params.dataFileId);
-  const stage = { db, jobId: job.id, file, files: ctx.files, dialect: { delimiter: params.delimiter, enclosure: params.enclosure, escapedBy: params.escapedBy } };
+  const columnsProblem = params.columns ? columnNamesProblem(params.columns) : null;
+  if (columnsProblem) throw new StorageJobError("invalidColumns", `columns: ${columnsProblem}`);
+  const stage = {
+    db,
+    jobId: job.id,
+    file,
+    files: ctx.files,
+    dialect: { delimiter: params.delimiter, enclosure: params.enclosure, escapedBy: params.escapedBy },
+    ...(params.columns && { header: params.columns }),
+  };
   const staged = await stageCsvFile({ ...stage, shape: "table" });
   try {
     const keyProblem = primaryKeyProblem(params.primaryKey, staged.header);

@@ -42,7 +42,8 @@ export async function runTableImport(ctx: OperationContext): Promise<OperationOu
   const table = await loadTable(db, job.projectId, job.tableId);
   const mode = mergeModeFor({ incremental: params.incremental, action: params.action, hasPrimaryKey: table.primaryKey.length > 0 });
   const file = await loadDataFile(db, job.projectId, params.dataFileId);
-  const header = params.withoutHeaders ? (params.columns ?? table.columns) : undefined;
+  // A sliced file's slices have no header (Keboola's): like withoutHeaders.
+  const header = params.withoutHeaders || file.isSliced ? (params.columns ?? table.columns) : undefined;
   if (header && (header.length !== table.columns.length || table.columns.some((c) => !header.includes(c)))) {
     throw new StorageJobError("columnsMismatch", `A file without a header must hold every column of ${table.tableId} (${table.columns.join(", ")}); columns names ${header.join(", ")}.`);
   }
