@@ -6,7 +6,8 @@ import { Button } from "@/components/ui";
 import { isApiRequestError } from "@/lib/queries/api-fetch";
 import { createSubscription, notificationKeys } from "@/lib/queries/notifications";
 import { sessionQueryOptions } from "@/lib/queries/session";
-import { type CreateSubscriptionBody, DEFAULT_OVERTIME, EVENT_LABELS, NOTIFICATION_EVENTS, type NotificationEvent, type SubscriptionJson } from "@/lib/schemas/notifications";
+import { DEFAULT_OVERTIME, EVENT_LABELS, NOTIFICATION_EVENTS, type NotificationEvent } from "@/lib/notifications/events";
+import type { CreateSubscriptionBody, SubscriptionJson } from "@/lib/schemas/notifications";
 
 export const controlClass =
   "w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-zinc-900 ring-1 ring-inset ring-zinc-300 placeholder:text-zinc-400 dark:bg-zinc-950 dark:text-zinc-100 dark:ring-zinc-700";

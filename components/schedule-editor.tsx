@@ -9,8 +9,9 @@ import { isApiRequestError } from "@/lib/queries/api-fetch";
 import { componentsQueryOptions } from "@/lib/queries/components";
 import { type ScheduleBody, createSchedule, scheduleKeys, updateSchedule } from "@/lib/queries/schedules";
 import { cronProblem, describeCron, nextSlots } from "@/lib/schedules/cron";
-import { SCHEDULER_COMPONENT, type ScheduleJson } from "@/lib/schemas/schedules";
-import { JOB_MODES } from "@/lib/schemas/jobs";
+import { JOB_MODES } from "@/lib/jobs/state";
+import { SCHEDULER_COMPONENT } from "@/lib/schedules/component";
+import type { ScheduleJson } from "@/lib/schemas/schedules";
 
 const controlClass =
   "w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-zinc-900 ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-500 aria-[invalid=true]:ring-red-500 dark:bg-zinc-950 dark:text-zinc-100 dark:ring-zinc-700";

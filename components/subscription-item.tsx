@@ -6,7 +6,8 @@ import { formatDateTime } from "@/components/format";
 import { DeliveryLog, DeliveryStatusBadge } from "@/components/notification-delivery-log";
 import { Button, Card } from "@/components/ui";
 import { deleteSubscription, notificationKeys, sendTest } from "@/lib/queries/notifications";
-import { EVENT_LABELS, type SubscriptionJson } from "@/lib/schemas/notifications";
+import { EVENT_LABELS } from "@/lib/notifications/events";
+import type { SubscriptionJson } from "@/lib/schemas/notifications";
 
 function describeFilters(s: SubscriptionJson): string {
   if (s.filters.length === 0) return "Every job of the project";

@@ -82,3 +82,6 @@ export function movesFor(event: JobEvent): { from: JobStatus[]; to: JobStatus[] 
   const from = statusesAllowing(event);
   return { from, to: from.map((s) => nextStatus(s, event)!) };
 }
+
+/** How a job runs: as configured, even when its configuration is disabled, or with debug snapshots. */
+export const JOB_MODES = ["run", "forceRun", "debug"] as const;

@@ -1,10 +1,10 @@
 // Request and response schemas of the Queue API, shared by route handlers, the dashboard and tests.
 import { z } from "zod";
 import { BACKEND_SIZES } from "@/lib/jobs/credits";
-import { DESIRED_STATUSES, JOB_STATUSES } from "@/lib/jobs/state";
+import { DESIRED_STATUSES, JOB_MODES, JOB_STATUSES } from "@/lib/jobs/state";
 import { parseTimeFilter } from "@/lib/time";
 
-export const JOB_MODES = ["run", "forceRun", "debug"] as const;
+export { JOB_MODES };
 export const JOB_TYPES = ["standard", "container", "phaseContainer", "orchestrationContainer"] as const;
 export const WAIT_REASONS = ["configLock", "projectLimit", "phase", "parallelism"] as const;
 export const SORT_KEYS = ["id", "createdTime", "startTime", "endTime", "durationSeconds", "status", "componentId"] as const;

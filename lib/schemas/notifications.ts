@@ -2,31 +2,15 @@
 // operator}], `recipient` {channel: "email", address} | {channel: "webhook", url}. Shared by the
 // API routes, the dashboard and the tests.
 import { z } from "zod";
+import { DEFAULT_OVERTIME, EVENT_LABELS, NOTIFICATION_EVENTS, type NotificationEvent } from "@/lib/notifications/events";
 
-export const NOTIFICATION_EVENTS = [
-  "job-failed",
-  "job-succeeded-with-warning",
-  "job-processing-long",
-  "job-succeeded",
-  "phase-job-failed",
-] as const;
-export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
-
-export const EVENT_LABELS: Record<NotificationEvent, string> = {
-  "job-failed": "Job failed",
-  "job-succeeded-with-warning": "Job ended with a warning",
-  "job-processing-long": "Job runs longer than usual",
-  "job-succeeded": "Job succeeded",
-  "phase-job-failed": "Orchestration phase failed",
-};
+export { DEFAULT_OVERTIME, EVENT_LABELS, NOTIFICATION_EVENTS, type NotificationEvent };
 
 /** Keboola's dotted paths into the event; durationOvertimePercentage only means something for job-processing-long. */
 export const FILTER_FIELDS = ["job.component.id", "job.configuration.id", "branch.id", "durationOvertimePercentage"] as const;
 export type FilterField = (typeof FILTER_FIELDS)[number];
 export const FILTER_OPERATORS = ["==", "!=", ">", ">=", "<", "<="] as const;
 
-/** job-processing-long without a durationOvertimePercentage filter fires at 100 % over the average (twice as long). */
-export const DEFAULT_OVERTIME = 1;
 
 export const DELIVERY_STATUSES = ["pending", "sending", "delivered", "failed"] as const;
 export const WEBHOOK_FORMATS = ["json", "slack"] as const;

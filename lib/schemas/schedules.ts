@@ -3,8 +3,9 @@
 import { z } from "zod";
 import { JOB_MODES } from "@/lib/schemas/jobs";
 import { cronProblem } from "@/lib/schedules/cron";
+import { SCHEDULER_COMPONENT } from "@/lib/schedules/component";
 
-export const SCHEDULER_COMPONENT = "keboola.scheduler";
+export { SCHEDULER_COMPONENT };
 export const SCHEDULE_STATES = ["enabled", "disabled"] as const;
 export type ScheduleState = (typeof SCHEDULE_STATES)[number];
 
