@@ -84,21 +84,33 @@ function keyOf(url: string, store: FileStore): { fileId: bigint } | { key: strin
 export async function resolveSlices(options: { db: Db; file: File; store: FileStore; now?: Date }): Promise<Slice[]> {
   const { db, file, store } = options;
   const manifest = await readManifest(file, store);
+  const named = manifest.entries.map(({ url }, index) => {
+    const found = keyOf(url, store);
+    if (!found) throw refuse(index, url, "is not a file of Jobdeck's file store: give the url of a file uploaded to this project");
+    return found;
+  });
+  // The Files the entries name, by id and by key, in two queries whatever the number of slices.
+  const live = liveFilesWhere(file.projectId, options.now ?? new Date());
+  const ids = named.flatMap((n) => ("fileId" in n ? [n.fileId] : []));
+  const paths = named.flatMap((n) => ("key" in n && !n.key.startsWith(file.storagePath) ? [n.key] : []));
+  const byId = new Map((ids.length > 0 ? await db.file.findMany({ where: { id: { in: ids }, ...live } }) : []).map((f) => [f.id, f]));
+  const byPath = new Map(
+    (paths.length > 0 ? await db.file.findMany({ where: { storagePath: { in: paths }, isSliced: false, ...live } }) : []).map((f) => [f.storagePath, f]),
+  );
   const slices: Slice[] = [];
   for (const [index, { url }] of manifest.entries.entries()) {
-    const named = keyOf(url, store);
-    if (!named) throw refuse(index, url, "is not a file of Jobdeck's file store: give the url of a file uploaded to this project");
+    const entry = named[index]!;
     let key: string;
-    if ("fileId" in named) {
-      const slice = await db.file.findFirst({ where: { id: named.fileId, ...liveFilesWhere(file.projectId, options.now ?? new Date()) } });
-      if (!slice) throw refuse(index, url, `names file ${named.fileId}, which is not a file of this project (or has expired)`);
+    if ("fileId" in entry) {
+      const slice = byId.get(entry.fileId);
+      if (!slice) throw refuse(index, url, `names file ${entry.fileId}, which is not a file of this project (or has expired)`);
       if (slice.isSliced) throw refuse(index, url, `names file ${slice.id}, which is itself sliced`);
       key = slice.storagePath;
-    } else if (named.key.startsWith(file.storagePath) && named.key !== manifestKey(file)) {
-      key = named.key;
+    } else if (entry.key.startsWith(file.storagePath) && entry.key !== manifestKey(file)) {
+      key = entry.key;
     } else {
-      if (!named.key.startsWith(`${file.projectId}/`)) throw refuse(index, url, "is a file of another project");
-      const slice = await db.file.findFirst({ where: { storagePath: named.key, isSliced: false, ...liveFilesWhere(file.projectId, options.now ?? new Date()) } });
+      if (!entry.key.startsWith(`${file.projectId}/`)) throw refuse(index, url, "is a file of another project");
+      const slice = byPath.get(entry.key);
       if (!slice) throw refuse(index, url, "is not a file of this project (or has expired)");
       key = slice.storagePath;
     }
