@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-import { E2E_DEMO_TOKEN } from "./e2e/fixtures";
+import { CHROMIUM_ARGS, E2E_DEMO_TOKEN } from "./e2e/fixtures";
 
 // Debian's Chromium, never a downloaded browser.
 function findChromium(): string {
@@ -52,15 +52,7 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: findChromium(),
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [

@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type Browser } from "@playwright/test";
+import { CHROMIUM_ARGS } from "@/e2e/fixtures";
 import { firstLoadJs, kb } from "@/scripts/page-weight";
 import { startJobdeckServer } from "@/test/faults/jobdeck-server";
 import { machine, options, percentile, table } from "./lib";
@@ -102,7 +103,7 @@ const bare = await startBare(bareDir, barePort);
 const jobdeck = await startJobdeckServer({ databaseUrl: null, env: { JOBDECK_DEMO_ACTIVITY: "0" }, ports: [3480, 3499] });
 const browser = await chromium.launch({
   executablePath: [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find((p) => p && existsSync(p)),
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  args: CHROMIUM_ARGS,
 });
 try {
   console.log(`Page weight — next ${versions.next}, react ${versions.react} — ${machine("embedded PGlite, demo project")}`);
