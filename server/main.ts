@@ -19,6 +19,7 @@ import { CLIENT_ADDRESS_HEADER, FORWARDING_HEADERS, parseTrustProxy, resolveClie
 import { ALLOWED_METHODS, REFUSED_METHODS, STATIC_PAGE_CSP, isApiPath, isMalformedPath } from "@/lib/net/request-guards";
 import { listenToChannels } from "@/lib/pg-listen";
 import { directRoutes } from "./direct-routes";
+import { staticFiles } from "./static-files";
 
 // Open dashboards poll every 2 s, or every 30 s when all they show is final: connections stay open
 // longer than that (Node's default is 5 s), so a slow poll does not cost a new connection each time.
@@ -115,8 +116,12 @@ function send(
   response.end(out);
 }
 
-/** A request the poll cache did not answer: a direct route's handler (server/direct-routes.ts) or Next.js. */
+/**
+ * A request the poll cache did not answer: a static asset of the build (server/static-files.ts),
+ * a direct route's handler (server/direct-routes.ts) or Next.js.
+ */
 async function route(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  if (await assets.answer(request, response)) return;
   const direct = await directs.answer(request);
   if (direct === null) return handle(request, response);
   send(request, response, direct.status, direct.headers, direct.body);
@@ -142,6 +147,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const app = next({ dev: false, dir: root });
 await app.prepare();
 const handle = app.getRequestHandler();
+const assets = staticFiles(root);
 const directs = directRoutes(root, (message) => console.log(`[server] ${message}`));
 const stopListening = env.DATABASE_URL
   ? listenToChannels(env.DATABASE_URL, {
