@@ -1,7 +1,9 @@
 // Page weight: the first-load JavaScript of Jobdeck's pages beside a bare Next.js page built with the
 // same next, react and react-dom versions, and how soon a cold load shows something: the first job
 // row of /jobs against the bare page's heading, in Debian's Chromium, each load in a fresh browser
-// context (no cache). Prints KB, ratios and the targets (1.25× for weight, 1.3× for the first row).
+// context (no cache): when it is in the document (outside a hidden streaming slot) and when it is
+// painted (Element Timing). Prints KB, ratios and the targets (1.25× for weight, 1.3× for the first
+// row). The bare page is measured prerendered (the target's measure) and rendered per request.
 //   npm run bench:pages -- [--loads 9]
 // The bare app is installed once into the system's temporary folder (npm registry) and built there;
 // Jobdeck is started as `npm start` starts it (building when its sources changed), on a fresh
@@ -26,9 +28,12 @@ const FIRST_ROW_TARGET = 1.3;
 const version = (pkg: string) => (JSON.parse(readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
 const versions = { next: version("next"), react: version("react"), "react-dom": version("react-dom") };
 
-/** A Next.js app with one page and nothing else, of the versions Jobdeck runs. */
+/**
+ * A Next.js app with nothing else, of the versions Jobdeck runs: its one page twice, prerendered
+ * (`/`, the target's measure) and rendered for each request as Jobdeck's pages are (`/dynamic`).
+ */
 function buildBareApp(): string {
-  const dir = path.join(os.tmpdir(), `jobdeck-bench-bare-next-${versions.next}-${versions.react}`);
+  const dir = path.join(os.tmpdir(), `jobdeck-bench-bare-next-${versions.next}-${versions.react}-2`);
   mkdirSync(path.join(dir, "app"), { recursive: true });
   if (!existsSync(path.join(dir, "node_modules/next/package.json"))) {
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bare-next", private: true }));
@@ -37,6 +42,11 @@ function buildBareApp(): string {
   }
   writeFileSync(path.join(dir, "app/layout.jsx"), 'export default function RootLayout({ children }) {\n  return (<html lang="en"><body>{children}</body></html>);\n}\n');
   writeFileSync(path.join(dir, "app/page.jsx"), "export default function Page() {\n  return <main><h1>Hello</h1></main>;\n}\n");
+  mkdirSync(path.join(dir, "app/dynamic"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "app/dynamic/page.jsx"),
+    'import { connection } from "next/server";\n\nexport default async function Page() {\n  await connection();\n  return <main><h1>Hello</h1></main>;\n}\n',
+  );
   if (!existsSync(path.join(dir, ".next/BUILD_ID"))) {
     const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { cwd: dir, stdio: "inherit" });
     if (build.status !== 0) throw new Error(`next build of the bare app failed in ${dir}`);
@@ -54,7 +64,7 @@ async function startBare(dir: string, port: number): Promise<ChildProcess> {
   throw new Error("the bare Next.js app did not start");
 }
 
-type Load = { ttfbMs: number; firstMs: number; loadMs: number; scriptGzipBytes: number; scripts: number };
+type Load = { ttfbMs: number; firstMs: number; paintedMs: number; loadMs: number; scriptGzipBytes: number; scripts: number };
 
 /**
  * One cold load: a new context, `selector`'s first appearance in the document (a MutationObserver
@@ -71,11 +81,18 @@ async function coldLoad(browser: Browser, url: string, selector: string, signIn?
     const page = await context.newPage();
     // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
     await page.addInitScript(`
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (entry.identifier === "bench-first") window.__painted = entry.renderTime;
+      }).observe({ type: "element", buffered: true });
       new MutationObserver((_, observer) => {
-        if (document.querySelector(${JSON.stringify(selector)})) {
-          window.__first = performance.now();
-          observer.disconnect();
-        }
+        const found = [...document.querySelectorAll(${JSON.stringify(selector)})].find((el) => !el.closest("[hidden]"));
+        if (!found) return;
+        window.__first = performance.now();
+        observer.disconnect();
+        // Element Timing reports when an element's own text is painted: mark the first element in
+        // it that holds text, before any frame is rendered (observers run ahead of rendering).
+        const walker = document.createTreeWalker(found, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.data.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP) });
+        walker.nextNode()?.parentElement?.setAttribute("elementtiming", "bench-first");
       }).observe(document, { childList: true, subtree: true });
     `);
     const bodies: Promise<number>[] = [];
@@ -84,12 +101,13 @@ async function coldLoad(browser: Browser, url: string, selector: string, signIn?
     });
     await page.goto(url, { waitUntil: "load" });
     await page.waitForSelector(selector);
-    const { first, load, ttfb } = (await page.evaluate(
-      "(() => { const n = performance.getEntriesByType('navigation')[0]; return { first: window.__first, load: n.loadEventEnd, ttfb: n.responseStart }; })()",
-    )) as { first?: number; load: number; ttfb: number };
+    await page.waitForFunction("window.__painted !== undefined");
+    const { first, painted, load, ttfb } = (await page.evaluate(
+      "(() => { const n = performance.getEntriesByType('navigation')[0]; return { first: window.__first, painted: window.__painted, load: n.loadEventEnd, ttfb: n.responseStart }; })()",
+    )) as { first?: number; painted: number; load: number; ttfb: number };
     if (first === undefined) throw new Error(`${url}: ${selector} was never seen by the page's observer`);
     const sizes = await Promise.all(bodies);
-    return { ttfbMs: ttfb, firstMs: first, loadMs: load, scriptGzipBytes: sizes.reduce((a, b) => a + b, 0), scripts: sizes.length };
+    return { ttfbMs: ttfb, firstMs: first, paintedMs: painted, loadMs: load, scriptGzipBytes: sizes.reduce((a, b) => a + b, 0), scripts: sizes.length };
   } finally {
     await context.close();
   }
@@ -116,20 +134,23 @@ try {
     }),
   ]);
 
-  const runs = { bare: [] as Load[], signIn: [] as Load[], jobs: [] as Load[] };
+  const runs = { bare: [] as Load[], bareDynamic: [] as Load[], signIn: [] as Load[], jobs: [] as Load[] };
   // Warm-ups (a fresh server compiles its routes on first use), then turns, so neither server is
   // measured only while the other is busy.
   for (let i = 0; i < 3; i++) {
     await coldLoad(browser, `http://127.0.0.1:${barePort}/`, "h1");
+    await coldLoad(browser, `http://127.0.0.1:${barePort}/dynamic`, "h1");
     await coldLoad(browser, `${jobdeck.base}/sign-in`, "form");
     await coldLoad(browser, `${jobdeck.base}/jobs`, "tr[data-job-id]", jobdeck.base);
   }
   for (let i = 0; i < loads; i++) {
     runs.bare.push(await coldLoad(browser, `http://127.0.0.1:${barePort}/`, "h1"));
+    runs.bareDynamic.push(await coldLoad(browser, `http://127.0.0.1:${barePort}/dynamic`, "h1"));
     runs.signIn.push(await coldLoad(browser, `${jobdeck.base}/sign-in`, "form"));
     runs.jobs.push(await coldLoad(browser, `${jobdeck.base}/jobs`, "tr[data-job-id]", jobdeck.base));
   }
   const bareFirst = median(runs.bare.map((r) => r.firstMs));
+  const barePainted = median(runs.bare.map((r) => r.paintedMs));
   const bareScripts = median(runs.bare.map((r) => r.scriptGzipBytes));
   const row = (page: string, what: string, r: Load[]) => ({
     page,
@@ -137,6 +158,8 @@ try {
     "HTML first byte ms": median(r.map((l) => l.ttfbMs)),
     "first ms (median)": median(r.map((l) => l.firstMs)),
     "÷ bare": median(r.map((l) => l.firstMs)) / bareFirst,
+    "painted ms": median(r.map((l) => l.paintedMs)),
+    "painted ÷ bare": median(r.map((l) => l.paintedMs)) / barePainted,
     "load event ms": median(r.map((l) => l.loadMs)),
     scripts: median(r.map((l) => l.scripts)),
     "script KB gzipped": median(r.map((l) => l.scriptGzipBytes)) / 1024,
@@ -144,6 +167,7 @@ try {
   });
   table(`Cold loads in Chromium, ${loads} each, medians (targets: first job row ≤ ${FIRST_ROW_TARGET}× the bare page's heading; scripts ≤ ${WEIGHT_TARGET}×)`, [
     row("bare Next.js /", "h1", runs.bare),
+    row("bare, per request", "h1", runs.bareDynamic),
     row("/sign-in", "the form", runs.signIn),
     row("/jobs (signed in)", "first job row", runs.jobs),
   ]);
