@@ -475,7 +475,9 @@ function storagePaths({ body, ok }: Helpers) {
       get: {
         operationId: "downloadFile",
         parameters: [pathParam("id")],
-        responses: { "200": { description: "The file's bytes as an attachment", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } }, ...errors(401, 404, 410) },
+        description:
+          "A sliced file downloads as its slices in the manifest's order, each decompressed, as one file (a line break added where a slice lacks one); 409 when its manifest or a slice cannot be read (the message names it).",
+        responses: { "200": { description: "The file's bytes as an attachment", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } }, ...errors(401, 404, 409, 410) },
       },
     },
     "/operations": {

@@ -3,6 +3,7 @@
 // bad inputs: another size than prepared, a wrong or expired upload URL, a prepare over the limit.
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { GET as download } from "@/app/api/v2/storage/files/[id]/download/route";
@@ -104,5 +105,34 @@ describe("prepared uploads on the local backend", () => {
     const answer = await put(stale.url, Buffer.from("x"), prepared.body.id);
     expect(answer.status).toBe(403);
     expect(await answer.json()).toMatchObject({ code: "uploadCredentialExpired" });
+  });
+
+  it("downloads a sliced file as its slices in the manifest's order, decompressed, as one file", async () => {
+    const { manage } = await createTestProject();
+    /** A file prepared and uploaded as kbcstorage does; its id. */
+    async function uploaded(name: string, bytes: Buffer, form = "") {
+      const prepared = await prepareForm(manage.secret, `name=${name}${form}`);
+      expect((await put(prepared.body.uploadParams.url, bytes, prepared.body.id)).status).toBe(200);
+      return prepared.body.id as string;
+    }
+    const slices = [
+      // The first slice's last record has no line break: the download adds one, as an import reads it.
+      await uploaded("part0.csv", Buffer.from("1,Ann\n2,Bob")),
+      await uploaded("part1.csv.gz", gzipSync(Buffer.from("3,Cy\n4,Dan\n"))),
+    ];
+    const manifest = (ids: string[]) => Buffer.from(JSON.stringify({ entries: ids.map((id) => ({ url: `${base}/${id}/download` })) }));
+    const sliced = await uploaded("orders.csv.gz", manifest([slices[1]!, slices[0]!]), "&isSliced=1");
+
+    const served = await get(download, `${base}/${sliced}/download`, manage.secret, sliced);
+    expect(served.status).toBe(200);
+    expect(await served.text()).toBe("3,Cy\n4,Dan\n1,Ann\n2,Bob\n");
+    expect(served.headers.get("content-disposition")).toContain('filename="orders.csv"');
+    expect(served.headers.get("content-length")).toBeNull();
+
+    // A manifest naming a file that is not there: a JSON error naming the slice, not a broken download.
+    const broken = await uploaded("broken.csv", manifest([slices[0]!, "999999999"]), "&isSliced=1");
+    const refused = await get(download, `${base}/${broken}/download`, manage.secret, broken);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: "invalidSlice", error: expect.stringMatching(/^Slice 2 of the sliced file's manifest \(.*\/files\/999999999\/download\) names file 999999999/) });
   });
 });

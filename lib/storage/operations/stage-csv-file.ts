@@ -6,7 +6,6 @@ import "server-only";
 //   rows: csv-parse and batched INSERTs, for what COPY cannot read (an empty enclosure, a
 //     multi-byte delimiter) and for a client whose driver is unknown.
 import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
 import { type Db, driverOf } from "@/lib/db";
 import type { File } from "@/lib/generated/prisma/client";
 import { copyIn } from "@/lib/storage/copy";
@@ -15,14 +14,12 @@ import { CSV_PROBLEMS, CsvError } from "@/lib/storage/csv/csv-error";
 import { type CsvDialect, readCsv } from "@/lib/storage/csv/read-csv";
 import type { FileStore } from "@/lib/storage/files/file-store";
 import { openStoredFile } from "@/lib/storage/files/open-file";
-import { resolveSlices } from "@/lib/storage/files/sliced-file";
+import { decompressed, openSlicedContents } from "@/lib/storage/files/file-contents";
 import { columnNamesProblem, newStagingName, quoteIdent, sqlLiteral, storageTableRef } from "@/lib/storage/identifiers";
 import { sqlStateOf, StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { createDataTable, createStagingTable, dropDataTable, findDuplicateKey, insertStagingBatch } from "@/lib/storage/table-sql";
 
 export const BATCH_ROWS = 5_000;
-const LF = 0x0a;
-const CR = 0x0d;
 export const BATCH_BYTES = 4 * 1024 * 1024;
 
 export type Staged = {
@@ -69,42 +66,12 @@ function headerProblem(header: readonly string[], expectedColumns?: readonly str
   return columnNamesProblem(header) ?? (expectedColumns ? headerMismatch(header, expectedColumns) : null);
 }
 
-/** The file's bytes, decompressed on the fly when they are gzip (Keboola accepts `.csv.gz` uploads). */
-function decompressed(stream: Readable): Readable {
-  const source = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  return Readable.from(
-    (async function* () {
-      const first = await source.next();
-      if (first.done) return;
-      const rest = async function* () {
-        yield first.value;
-        for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
-      };
-      if (first.value.length < 2 || first.value[0] !== 0x1f || first.value[1] !== 0x8b) return yield* rest();
-      const gunzip = createGunzip();
-      const compressed = Readable.from(rest(), { objectMode: false });
-      compressed.on("error", (error) => gunzip.destroy(error));
-      compressed.pipe(gunzip);
-      try {
-        for await (const chunk of gunzip) yield chunk as Buffer;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code?.startsWith("Z_")) {
-          throw new StorageJobError("invalidGzip", "The file starts like a gzip file but cannot be decompressed (is it truncated?).");
-        }
-        throw error;
-      } finally {
-        compressed.destroy();
-      }
-    })(),
-    { objectMode: false },
-  ).on("close", () => stream.destroy());
-}
 
 export async function stageCsvFile(options: StageOptions): Promise<Staged> {
   if (options.file.isSliced && !options.header) {
     throw new StorageJobError("columnsRequired", `File ${options.file.id} is sliced: its slices have no header, so the import needs the columns (columns, or the table's).`);
   }
-  const stream = options.file.isSliced ? await openSlices(options) : decompressed(await openOne(options.file, options.files));
+  const stream = options.file.isSliced ? await openSlicedContents({ db: options.db, file: options.file, store: options.files }) : decompressed(await openOne(options.file, options.files));
   const driver = driverOf(options.db);
   if (driver && copyCanRead(options.dialect ?? {})) return stageByCopy(options, stream, driver);
   return stageByRows(options, stream);
@@ -117,32 +84,6 @@ async function openOne(file: File, files: FileStore): Promise<Readable> {
   return stream;
 }
 
-/**
- * A sliced file's slices one after another, each decompressed on its own (a slice may be gzip),
- * as one stream: read a slice at a time, never held whole. A slice that does not end in a line
- * break gets one, so that its last record does not run into the next slice's first.
- */
-async function openSlices(options: StageOptions): Promise<Readable> {
-  const slices = await resolveSlices({ db: options.db, file: options.file, store: options.files });
-  let current: Readable | null = null;
-  return Readable.from(
-    (async function* () {
-      for (const [index, slice] of slices.entries()) {
-        const found = await options.files.get(slice.key);
-        if (!found) throw new StorageJobError("invalidSlice", `Slice ${index + 1} of the sliced file's manifest (${slice.url.slice(0, 200)}) has no contents in Jobdeck's file store (it was deleted).`);
-        current = decompressed(found.stream);
-        let last = LF;
-        for await (const chunk of current as AsyncIterable<Buffer>) {
-          if (chunk.length === 0) continue;
-          last = chunk[chunk.length - 1]!;
-          yield chunk;
-        }
-        if (last !== LF && last !== CR) yield Buffer.from([LF]);
-      }
-    })(),
-    { objectMode: false },
-  ).on("close", () => current?.destroy());
-}
 
 /**
  * COPY into the staging table. The header is read first (the staging table's width comes from
