@@ -57,7 +57,8 @@ export function RunAgain({ job }: { job: JobJson }) {
       </div>
       {changed && job.config && (
         <p data-testid="config-changed" className="max-w-sm text-xs text-amber-800 dark:text-amber-300">
-          The configuration changed since this job ran: version {versions.then ?? "older than its history"} then,{" "}
+          The configuration changed since this job ran:{" "}
+          {versions.then === null ? "its oldest kept version is newer than the job; " : `version ${versions.then} then, `}
           <Link href={configurationHref(job.component, job.config)} className="underline">
             version {versions.now}
           </Link>{" "}

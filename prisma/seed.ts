@@ -303,9 +303,14 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
     },
     code: { bytes: await packFolder(path.join(import.meta.dirname, "demo-components", "acme-ex-weather")), fileName: "acme-ex-weather.tar.gz" },
   });
+  // Written before the history below, as a team's configurations are before their jobs: each
+  // job's version then is the configuration's first (ensureCurrentVersion dates it updatedAt).
+  const configuredAt = new Date(now.getTime() - 14 * 86_400_000);
   for (const c of CONFIGS) {
     await db.configuration.create({
       data: {
+        createdAt: configuredAt,
+        updatedAt: configuredAt,
         projectId: project.id,
         componentId: c.component,
         configId: c.id,
