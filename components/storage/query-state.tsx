@@ -1,9 +1,9 @@
 import { Link } from "@/components/link";
-import { ApiRequestError } from "@/lib/queries/storage";
+import { isApiRequestError } from "@/lib/queries/api-fetch";
 
 /** What a Storage view shows while loading or after a failed request (401: sign in). */
 export function QueryState({ error, loading, what }: { error: unknown; loading: boolean; what: string }) {
-  if (error instanceof ApiRequestError && error.status === 401) {
+  if (isApiRequestError(error, 401)) {
     return (
       <p className="rounded-lg border border-zinc-200 dark:border-zinc-800 bg-white dark:bg-zinc-900 p-6 text-sm text-zinc-600 dark:text-zinc-400">
         Sign in to see Storage. <Link href="/sign-in" className="font-medium text-indigo-700 dark:text-indigo-300 hover:underline">Sign in</Link>

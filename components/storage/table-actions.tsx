@@ -1,16 +1,14 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@/components/link";
+import { apiFetch } from "@/lib/queries/api-fetch";
 import { storageKeys } from "@/lib/queries/storage";
 import type { StorageJobJson } from "@/lib/schemas/storage";
 
 const ACTIONS = { export: "export-async", snapshot: "snapshots" } as const;
 
 async function start(tableId: string, action: keyof typeof ACTIONS): Promise<StorageJobJson> {
-  const response = await fetch(`/api/v2/storage/tables/${encodeURIComponent(tableId)}/${ACTIONS[action]}`, { method: "POST" });
-  const body = (await response.json().catch(() => null)) as (StorageJobJson & { error?: string }) | null;
-  if (!response.ok) throw new Error(body?.error ?? `Request failed (${response.status})`);
-  return body!;
+  return (await apiFetch<StorageJobJson>(`/api/v2/storage/tables/${encodeURIComponent(tableId)}/${ACTIONS[action]}`, { method: "POST" })).data;
 }
 
 /** Export or snapshot a table: each starts a Storage job, linked here once queued. */

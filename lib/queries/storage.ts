@@ -1,29 +1,16 @@
 // React Query keys and options for the Storage section, shared by every Storage component.
 import { queryOptions } from "@tanstack/react-query";
+import { apiFetch, isApiRequestError } from "@/lib/queries/api-fetch";
 import { pollInterval } from "@/lib/queries/polling";
 import type { BucketJson, FileJson, PreviewJson, StorageJobJson, TableJson } from "@/lib/schemas/storage";
 
-export class ApiRequestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** GETs our API with the session cookie; JSON errors become ApiRequestError with their words. */
-export async function apiGet<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { Accept: "application/json" }, cache: "no-store" });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: string } | null;
-    throw new ApiRequestError(response.status, body?.error ?? `Request failed (${response.status})`);
-  }
-  return (await response.json()) as T;
+/** GETs our API with the session cookie (apiFetch: its errors carry the API's words and code). */
+async function apiGet<T>(path: string): Promise<T> {
+  return (await apiFetch<T>(path)).data;
 }
 
 /** Retry network and server failures once; a 4xx (signed out, not found) will not heal by itself. */
-const retry = (failures: number, error: Error) => !(error instanceof ApiRequestError && error.status < 500) && failures < 1;
+const retry = (failures: number, error: Error) => !(isApiRequestError(error) && error.status >= 400 && error.status < 500) && failures < 1;
 
 const search = (params: Record<string, string | undefined>) => {
   const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ""));
