@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { writeEvents, type EventType } from "@/lib/events/write-event";
 import type { Job } from "@/lib/generated/prisma/client";
 import { addComponent } from "@/lib/components/components";
+import { recordFirstVersion, withRows } from "@/lib/configurations/save";
 import { packFolder } from "@/lib/components/pack-folder";
 import { createJob } from "@/lib/jobs/create-job";
 import { encryptSecrets } from "@/lib/secrets/secrets";
@@ -303,11 +304,12 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
     },
     code: { bytes: await packFolder(path.join(import.meta.dirname, "demo-components", "acme-ex-weather")), fileName: "acme-ex-weather.tar.gz" },
   });
-  // Written before the history below, as a team's configurations are before their jobs: each
-  // job's version then is the configuration's first (ensureCurrentVersion dates it updatedAt).
+  // Written before the history below, as a team's configurations are before their jobs, each with
+  // its first version of that time: a job's page then knows the version it ran with (a state the
+  // job saves later is no new version).
   const configuredAt = new Date(now.getTime() - 14 * 86_400_000);
   for (const c of CONFIGS) {
-    await db.configuration.create({
+    const created = await db.configuration.create({
       data: {
         createdAt: configuredAt,
         updatedAt: configuredAt,
@@ -319,7 +321,9 @@ export async function seedDemo(options: { db: Db; demoToken: string; now?: Date 
         configuration: encryptSecrets(c.body, { projectId: project.id }) as object,
         rows: { create: (c.rows ?? []).map(([rowId, name, body], i) => ({ rowId, name, configuration: body as object, sortOrder: i })) },
       },
+      include: withRows,
     });
+    await recordFirstVersion(db, created, "Configuration created", { tokenId: token.id, tokenDescription: "demo@jobdeck.local" });
   }
 
   const rand = prng(42);

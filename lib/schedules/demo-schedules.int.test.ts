@@ -21,16 +21,17 @@ describe("the seeded demo", () => {
     expect(schedules.find((s) => s.configuration.name === "Nightly pipeline")!.executions).toHaveLength(5);
   }, 120_000);
 
-  it("writes its configurations before its jobs ran, so a job's page knows the version it ran with", async () => {
+  it("writes its configurations, each with a first version, before its jobs ran, so a job's page knows the version it ran with", async () => {
     const existing = await db().project.findFirst({ where: { isDemo: true } });
     const projectId = existing?.id ?? (await seedDemo({ db: db(), demoToken: `demo-configs-${Date.now()}-0123456789` })).projectId;
-    const configurations = await db().configuration.findMany({ where: { projectId } });
+    const configurations = await db().configuration.findMany({ where: { projectId }, include: { versions: true } });
     const jobs = await db().job.findMany({ where: { projectId, config: { not: null } }, select: { createdTime: true, config: true, component: true } });
     expect(jobs.length).toBeGreaterThan(10);
     for (const job of jobs) {
       const configuration = configurations.find((c) => c.componentId === job.component && c.configId === job.config);
       expect(configuration, `${job.component} ${job.config}`).toBeDefined();
-      expect(configuration!.updatedAt.getTime()).toBeLessThanOrEqual(job.createdTime.getTime());
+      expect(configuration!.versions.map((v) => v.version)).toContain(1);
+      expect(Math.min(...configuration!.versions.map((v) => v.createdAt.getTime()))).toBeLessThanOrEqual(job.createdTime.getTime());
     }
   }, 120_000);
 });
