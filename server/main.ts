@@ -99,7 +99,8 @@ function send(
   status: number,
   headers: http.OutgoingHttpHeaders,
   bytes: Buffer,
-  gzipped: () => Buffer = () => gzip(bytes),
+  /** The compressed form of `bytes`, or null to send them as they are (already compressed). */
+  gzipped: (() => Buffer) | null = () => gzip(bytes),
 ) {
   // Nothing follows a 304 or a 204, not even a Content-Length (a 304's would name the 200's length).
   if (status === 304 || status === 204) {
@@ -107,13 +108,14 @@ function send(
     response.end();
     return;
   }
-  const compressible = bytes.byteLength >= GZIP_FROM_BYTES && !headers["content-encoding"];
+  const compressible = gzipped !== null && bytes.byteLength >= GZIP_FROM_BYTES && !headers["content-encoding"];
   const zipped = compressible && /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
   const out = zipped ? gzipped() : bytes;
   const vary = Object.keys(headers).find((name) => name.toLowerCase() === "vary");
   if (compressible) headers[vary ?? "Vary"] = vary ? `${headers[vary]}, Accept-Encoding` : "Accept-Encoding";
   response.writeHead(status, { ...headers, "Content-Length": String(out.byteLength), ...(zipped && { "Content-Encoding": "gzip" }) });
-  response.end(out);
+  // A HEAD is answered with the GET's headers and no body.
+  response.end(request.method === "HEAD" ? undefined : out);
 }
 
 /**
@@ -121,7 +123,11 @@ function send(
  * a direct route's handler (server/direct-routes.ts) or Next.js.
  */
 async function route(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-  if (await assets.answer(request, response)) return;
+  const asset = await assets.answer(request);
+  if (asset) {
+    const { gzipped } = asset;
+    return send(request, response, asset.status, asset.headers, asset.bytes, gzipped ? () => gzipped : null);
+  }
   const direct = await directs.answer(request);
   if (direct === null) return handle(request, response);
   send(request, response, direct.status, direct.headers, direct.body);

@@ -12,6 +12,7 @@ import type http from "node:http";
 import path from "node:path";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
+import { namesEtag } from "@/lib/api/poll-cache";
 import { SECURITY_HEADERS } from "@/lib/api/security-headers";
 
 const PREFIX = "/_next/static/";
@@ -35,8 +36,10 @@ const TYPES: Record<string, string> = {
 const COMPRESSED = new Set([".woff2", ".woff", ".png", ".ico"]);
 
 type Asset = { bytes: Buffer; gzipped: Buffer | null; etag: string; type: string };
+/** What `send()` in server/main.ts writes: `gzipped` is the compressed form, or null to send `bytes` as they are. */
+export type StaticAnswer = { status: 200 | 304; headers: http.OutgoingHttpHeaders; bytes: Buffer; gzipped: Buffer | null };
 
-/** The static assets of the build in `dir`: `answer` sends one and says true, or says false for Next.js to answer. */
+/** The static assets of the build in `dir`. */
 export function staticFiles(dir: string) {
   const root = path.join(dir, ".next/static");
   const assets = new Map<string, Promise<Asset | null>>();
@@ -57,13 +60,14 @@ export function staticFiles(dir: string) {
   }
 
   return {
-    async answer(request: http.IncomingMessage, response: http.ServerResponse): Promise<boolean> {
+    /** The answer to a request for an asset of the build, for `send()`; null when Next.js should answer it. */
+    async answer(request: http.IncomingMessage): Promise<StaticAnswer | null> {
       const method = request.method;
       const url = request.url ?? "";
-      if ((method !== "GET" && method !== "HEAD") || !url.startsWith(PREFIX)) return false;
+      if ((method !== "GET" && method !== "HEAD") || !url.startsWith(PREFIX)) return null;
       const query = url.indexOf("?");
       const relative = (query === -1 ? url : url.slice(0, query)).slice(PREFIX.length);
-      if (!SAFE_PATH.test(relative) || relative.split("/").some((part) => part === "." || part === "..")) return false;
+      if (!SAFE_PATH.test(relative) || relative.split("/").some((part) => part === "." || part === "..")) return null;
       let pending = assets.get(relative);
       if (!pending) {
         pending = load(relative).catch(() => null);
@@ -74,7 +78,7 @@ export function staticFiles(dir: string) {
       // running build, but the map must not grow with every path someone tries.
       if (asset === null) {
         assets.delete(relative);
-        return false;
+        return null;
       }
       const headers: http.OutgoingHttpHeaders = {
         ...SECURITY_HEADERS,
@@ -82,18 +86,12 @@ export function staticFiles(dir: string) {
         ETag: asset.etag,
         "Content-Type": asset.type,
       };
-      if (asset.gzipped) headers.Vary = "Accept-Encoding";
       const ifNoneMatch = request.headers["if-none-match"];
-      if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === asset.etag)) {
-        response.writeHead(304, headers);
-        response.end();
-        return true;
+      if (ifNoneMatch && namesEtag(ifNoneMatch, asset.etag)) {
+        // The 200 would vary with Accept-Encoding, so the 304 says so too.
+        return { status: 304, headers: asset.gzipped ? { ...headers, Vary: "Accept-Encoding" } : headers, bytes: Buffer.alloc(0), gzipped: null };
       }
-      const zipped = asset.gzipped !== null && /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
-      const body = zipped ? asset.gzipped! : asset.bytes;
-      response.writeHead(200, { ...headers, "Content-Length": String(body.byteLength), ...(zipped && { "Content-Encoding": "gzip" }) });
-      response.end(method === "HEAD" ? undefined : body);
-      return true;
+      return { status: 200, headers, bytes: asset.bytes, gzipped: asset.gzipped };
     },
   };
 }

@@ -35,6 +35,7 @@ test.describe("Static assets", () => {
 
       const again = await request.get(path, { headers: { "If-None-Match": headers.etag! } });
       expect(again.status()).toBe(304);
+      expect(again.headers().vary).toBe("Accept-Encoding");
       expect(await again.body()).toHaveLength(0);
 
       const head = await request.head(path, { headers: { "Accept-Encoding": "identity" } });
