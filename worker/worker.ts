@@ -79,7 +79,21 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   };
   // Standard jobs hold a lease while they run; containers give theirs up once their children exist.
   const leased = new Set<string>();
-  const heartbeatTimer = setInterval(() => heartbeat().catch((e) => log(`heartbeat failed: ${message(e)}`)), heartbeatMs);
+  // A long gap between renewals eats into the leases (the process or its database was held up):
+  // say so, it is what comes before a job is taken back from a live worker.
+  let lastRenewal = Date.now();
+  const renew = async () => {
+    try {
+      await heartbeat();
+    } catch (e) {
+      log(`heartbeat failed: ${message(e)}`);
+      return;
+    }
+    const gap = Date.now() - lastRenewal;
+    lastRenewal += gap;
+    if (gap > 2 * heartbeatMs) log(`leases renewed ${gap} ms after the last renewal (due every ${heartbeatMs} ms; a lease lasts ${leaseMs} ms)`);
+  };
+  const heartbeatTimer = setInterval(() => void renew(), heartbeatMs);
 
   let lastRecovery = 0;
   const loop = async () => {
