@@ -80,21 +80,24 @@ async function coldLoad(browser: Browser, url: string, selector: string, signIn?
     }
     const page = await context.newPage();
     // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
-    await page.addInitScript(`
+    await page.addInitScript(`{
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) if (entry.identifier === "bench-first") window.__painted = entry.renderTime;
+        for (const entry of list.getEntries()) if (entry.identifier === "bench-first") window.__painted = Math.min(window.__painted ?? Infinity, entry.renderTime);
       }).observe({ type: "element", buffered: true });
+      let found = null;
       new MutationObserver((_, observer) => {
-        const found = [...document.querySelectorAll(${JSON.stringify(selector)})].find((el) => !el.closest("[hidden]"));
+        found ??= [...document.querySelectorAll(${JSON.stringify(selector)})].find((el) => !el.closest("[hidden]")) ?? null;
         if (!found) return;
-        window.__first = performance.now();
-        observer.disconnect();
-        // Element Timing reports when an element's own text is painted: mark the first element in
-        // it that holds text, before any frame is rendered (observers run ahead of rendering).
+        window.__first ??= performance.now();
+        // Element Timing reports when an element's own text is painted: mark every element in it
+        // that holds text before any frame is rendered (observers run ahead of rendering), and keep
+        // the earliest. Every one, as the parser adds them: the first may never be painted (a
+        // row's phone-only "Select" label is display:none on a wide window).
         const walker = document.createTreeWalker(found, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.data.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP) });
-        walker.nextNode()?.parentElement?.setAttribute("elementtiming", "bench-first");
+        for (let text = walker.nextNode(); text; text = walker.nextNode()) text.parentElement?.setAttribute("elementtiming", "bench-first");
+        if (document.readyState !== "loading") observer.disconnect();
       }).observe(document, { childList: true, subtree: true });
-    `);
+    }`);
     const bodies: Promise<number>[] = [];
     page.on("response", (response) => {
       if (response.request().resourceType() === "script") bodies.push(response.body().then((b) => gzipSync(b, { level: 9 }).length));
