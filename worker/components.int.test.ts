@@ -1,5 +1,6 @@
 // The built-in components end to end: a CSV served over HTTP → extractor → Storage table → SQL
 // transformation → table → files writer; debug mode; failures that name the problem.
+import { readFileSync, readdirSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,6 +116,22 @@ describe("built-in components", () => {
     expect(escape.result.error?.message).toMatch(/relation "Job" does not exist/);
   });
 
+  it("stops SQL that uses more memory than the configuration's runtime.memory_mb, saying so", async () => {
+    const { auth } = await createTestProject();
+    // PGlite itself takes ≈ 0.7 GiB: small SQL runs within 1,200 MiB.
+    const small = await run(auth, { component: "jobdeck.sql-transformation", configData: { input: [], output: [], sql: "CREATE TABLE t AS SELECT 1 AS n", runtime: { memory_mb: 1200 } } });
+    expect(small.status).toBe("success");
+    // A 30-million-row series is kept whole (a function scan), spilling to temporary files that live
+    // in the workspace's memory: past the limit within seconds.
+    const sql = "CREATE TABLE counted AS SELECT count(*) FROM generate_series(1, 30000000) a CROSS JOIN generate_series(1, 100) b";
+    const stopped = await run(auth, { component: "jobdeck.sql-transformation", configData: { input: [], output: [], sql, runtime: { memory_mb: 1200 } } });
+    expect(stopped).toMatchObject({ status: "error", result: { error: { type: "user", message: expect.stringMatching(/^SQL failed: the workspace used more than its memory limit of 1200 MiB/) } } });
+    expect(workspaceProcesses()).toEqual([]);
+
+    const wrong = await run(auth, { component: "jobdeck.sql-transformation", configData: { input: [], output: [], sql: "SELECT 1", runtime: { memory_mb: "lots" } } });
+    expect(wrong.result.error?.message).toMatch(/runtime\.memory_mb" must be a number/);
+  });
+
   it("runs Keboola's runner-config-test as its parameters.operation says", async () => {
     const { auth } = await createTestProject();
     const component = "keboola.runner-config-test";
@@ -133,3 +150,19 @@ describe("built-in components", () => {
     expect(unknown.result.error?.message).toMatch(/parameters\.operation.*"explode"/);
   });
 });
+
+/** The SQL workspace processes this test's workers started that are still there. */
+function workspaceProcesses(): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("sql-workspace-process.mjs");
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

@@ -1,5 +1,5 @@
 // Issue 22 over real HTTP against the embedded default a new user gets (`npm start` on PGlite,
-// workers inside the server): a 30-million-row SQL job does not freeze the server, its kill is
+// workers inside the server): a long SQL job does not freeze the server, its kill is
 // answered and ends it; TRACE, CONNECT and bad-% paths are answered before Next.js; failed tokens
 // back off without locking out a valid one, whatever X-Forwarded-For says; ex-http cannot reach a
 // loopback-only service while the demo's relative URLs work; one Idempotency-Key makes one job.
@@ -82,8 +82,9 @@ afterAll(async () => {
 });
 
 describe("the embedded default under a heavy SQL job", () => {
-  it("answers /api/health and the kill while a 30-million-row SQL job runs, and the kill ends it", async () => {
-    const sql = "CREATE TABLE counted AS SELECT count(*) AS n FROM generate_series(1, 30000000) AS a CROSS JOIN generate_series(1, 100) AS b";
+  it("answers /api/health and the kill while a long SQL job runs, and the kill ends it", async () => {
+    // 27 billion combinations of three small series: minutes of CPU in the workspace, little memory.
+    const sql = "CREATE TABLE counted AS SELECT count(*) AS n FROM generate_series(1, 3000) AS a, generate_series(1, 3000) AS b, generate_series(1, 3000) AS c";
     const created = await call("POST", "/api/jobs", { body: { component: "jobdeck.sql-transformation", configData: { input: [], output: [], sql }, mode: "run" } });
     expect(created.status).toBe(201);
     const id = String(created.json!.id);
@@ -98,7 +99,7 @@ describe("the embedded default under a heavy SQL job", () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     timings.sort((a, b) => a - b);
-    recordFigure("embedded", "GET /api/health p99 ms during a 30M-row SQL job", Math.round(timings[Math.ceil(timings.length * 0.99) - 1]!));
+    recordFigure("embedded", "GET /api/health p99 ms during a long SQL job", Math.round(timings[Math.ceil(timings.length * 0.99) - 1]!));
     expect((await waitForJob(id, ["processing"])).status).toBe("processing");
     const t0 = performance.now();
     const kill = await call("POST", `/api/jobs/${id}/kill`);

@@ -4,6 +4,10 @@ import { mappings } from "./config";
 import { openSqlWorkspace, SqlWorkspaceError } from "./sql-workspace";
 import type { TableRef } from "./storage-client";
 import { type ComponentDefinition, UserError } from "./types";
+import { runLimits } from "@/worker/runtime/settings";
+
+// PGlite alone takes ≈ 0.7 GiB once its database is made: 2 GiB leaves over 1 GiB to the SQL.
+const WORKSPACE_MEMORY_MB = 2048;
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const lastPart = (tableId: string) => tableId.split(".").at(-1)!;
@@ -11,9 +15,9 @@ const lastPart = (tableId: string) => tableId.split(".").at(-1)!;
 /**
  * Runs SQL over input tables in a throwaway in-memory PGlite workspace: the inputs are exported
  * from Storage and copied in, the SQL runs there (it can never reach Jobdeck's own database), and
- * the output tables are copied out and imported into Storage. The workspace runs in a worker thread
- * (sql-workspace.ts): a long query never holds the server's or the worker's event loop, and a kill
- * ends it mid-query.
+ * the output tables are copied out and imported into Storage. The workspace runs in a process of its
+ * own (sql-workspace.ts): a long query never holds the server's or the worker's event loop, a kill
+ * ends it mid-query, and it is stopped past its memory limit.
  */
 export const sqlTransformation: ComponentDefinition = {
   id: "jobdeck.sql-transformation",
@@ -26,7 +30,8 @@ export const sqlTransformation: ComponentDefinition = {
     const outputs = mappings(configuration, "output", lastPart);
     const sql = Array.isArray(configuration.sql) ? configuration.sql.join(";\n") : configuration.sql;
     if (typeof sql !== "string" || sql.trim() === "") throw new UserError('Configuration "sql" must be SQL text or a list of statements.');
-    const workspace = openSqlWorkspace(signal);
+    // The workspace's memory limit is set as a process component's, by `runtime.memory_mb`.
+    const workspace = openSqlWorkspace(signal, { memoryMb: runLimits({ memoryMb: WORKSPACE_MEMORY_MB }, configuration).memoryMb });
     try {
       const read: TableRef[] = [];
       for (const input of inputs) {

@@ -1,22 +1,27 @@
+import { type ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { residentBytes } from "@/worker/runtime/run-process";
 
-// A throwaway PGlite database in a worker thread (sql-workspace-thread.mjs). PGlite's SQL runs
-// synchronously in WebAssembly: on the main thread a query over millions of rows froze the server's
-// answers, the worker's heartbeats (its jobs were taken back while still running) and kills. In a
-// thread the event loop stays free, and a kill ends the thread at once, mid-query.
+// A throwaway PGlite database in a process of its own (sql-workspace-process.mjs). PGlite's SQL
+// runs synchronously in WebAssembly: in the worker, a query over millions of rows froze the
+// server's answers, the worker's heartbeats (its jobs were taken back while still running) and
+// kills. In its own process the event loop stays free, a kill ends the query at once, and the
+// workspace's memory can be measured and limited: tables, sorts and temporary files all live in
+// its memory, and one query over a 30-million-row series grew it by 1 GB in 12 s.
 
-const THREAD_FILE = "worker/components/sql-workspace-thread.mjs";
+const PROCESS_FILE = "worker/components/sql-workspace-process.mjs";
+// How often the workspace's memory is read: a query grows it by ≈ 100 MB a second at most.
+const MEMORY_CHECK_MS = 100;
 
-/** The thread's script: beside the repository's root (the server and workers run from it). */
-function threadScript(): string {
-  const fromRoot = path.join(process.cwd(), THREAD_FILE);
+/** The process's script: beside the repository's root (the server and workers run from it). */
+function processScript(): string {
+  const fromRoot = path.join(process.cwd(), PROCESS_FILE);
   if (existsSync(fromRoot)) return fromRoot;
-  throw new Error(`The SQL workspace script ${THREAD_FILE} was not found in ${process.cwd()}: start Jobdeck from its folder.`);
+  throw new Error(`The SQL workspace script ${PROCESS_FILE} was not found in ${process.cwd()}: start Jobdeck from its folder.`);
 }
 
-type Reply = { id: number; ok: boolean; message?: string; bytes?: ArrayBuffer };
+type Reply = { id: number; ok: boolean; message?: string; bytes?: Uint8Array };
 
 export class SqlWorkspaceError extends Error {}
 
@@ -30,9 +35,17 @@ export type SqlWorkspace = {
   close(): Promise<void>;
 };
 
-/** Opens a workspace; aborting `signal` ends its thread and rejects what is under way with the signal's reason. */
-export function openSqlWorkspace(signal: AbortSignal): SqlWorkspace {
-  const thread = new Worker(threadScript());
+/**
+ * Opens a workspace that may use `memoryMb` of memory (the process's resident set, PGlite
+ * included); past it the process is stopped and what is under way rejects saying so. Aborting
+ * `signal` stops the process and rejects what is under way with the signal's reason.
+ */
+export function openSqlWorkspace(signal: AbortSignal, options: { memoryMb: number }): SqlWorkspace {
+  // No environment: nothing of the worker's (its database URL, its secrets) is the workspace's.
+  // Not for the bundler to follow: the script runs as it is, from the repository.
+  const child: ChildProcess = fork(/* turbopackIgnore: true */ processScript(), [], { env: { NODE_ENV: "production" }, execArgv: [], serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: unknown) => void }>();
   let next = 0;
   let ended: unknown = null;
@@ -40,27 +53,34 @@ export function openSqlWorkspace(signal: AbortSignal): SqlWorkspace {
     ended ??= error;
     for (const { reject } of pending.values()) reject(ended);
     pending.clear();
+    clearInterval(watch);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
-  thread.on("message", (reply: Reply) => {
+  const limitBytes = options.memoryMb * 1024 * 1024;
+  const watch = setInterval(() => {
+    const rss = child.pid === undefined ? null : residentBytes(child.pid);
+    if (rss !== null && rss > limitBytes) endAll(new SqlWorkspaceError(`the workspace used more than its memory limit of ${options.memoryMb} MiB and was stopped (set "runtime.memory_mb" in the configuration for more)`));
+  }, MEMORY_CHECK_MS);
+  child.on("message", (reply: Reply) => {
     const waiting = pending.get(reply.id);
     pending.delete(reply.id);
     waiting?.resolve(reply);
   });
-  thread.on("error", (error) => endAll(new SqlWorkspaceError(`The SQL workspace failed: ${error.message}`)));
-  thread.on("exit", (code) => endAll(new SqlWorkspaceError(`The SQL workspace stopped (exit code ${code}).`)));
-  const onAbort = () => {
-    endAll(signal.reason);
-    void thread.terminate();
-  };
+  child.on("error", (error) => endAll(new SqlWorkspaceError(`The SQL workspace failed: ${error.message}`)));
+  child.on("exit", (code, killedBy) => {
+    const last = stderr.trim().split("\n").at(-1);
+    endAll(new SqlWorkspaceError(`The SQL workspace stopped (${killedBy ? `signal ${killedBy}` : `exit code ${code}`})${last ? `: ${last}` : ""}.`));
+  });
+  const onAbort = () => endAll(signal.reason);
   signal.addEventListener("abort", onAbort, { once: true });
 
-  const call = (message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> => {
+  const call = (message: Record<string, unknown>): Promise<Reply> => {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (ended) return Promise.reject(ended);
     const id = next++;
     return new Promise<Reply>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      thread.postMessage({ id, ...message }, transfer);
+      child.send({ id, ...message });
     }).then((reply) => {
       if (!reply.ok) throw new SqlWorkspaceError(reply.message ?? "unknown error");
       return reply;
@@ -69,19 +89,16 @@ export function openSqlWorkspace(signal: AbortSignal): SqlWorkspace {
 
   return {
     exec: async (sql) => void (await call({ op: "exec", sql })),
-    async load(create, copy, csv) {
-      // Copied into a buffer of its own so that it can be handed to the thread without a second copy.
-      const bytes = new Uint8Array(csv).buffer;
-      await call({ op: "load", create, copy, csv: bytes }, [bytes]);
-    },
+    load: async (create, copy, csv) => void (await call({ op: "load", create, copy, csv: new Uint8Array(csv.buffer, csv.byteOffset, csv.byteLength) })),
     async export(copy) {
       const reply = await call({ op: "export", copy });
-      return Buffer.from(reply.bytes!);
+      return Buffer.from(reply.bytes!.buffer, reply.bytes!.byteOffset, reply.bytes!.byteLength);
     },
     async close() {
       signal.removeEventListener("abort", onAbort);
+      const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once("exit", () => resolve()));
       endAll(new SqlWorkspaceError("The SQL workspace was closed."));
-      await thread.terminate();
+      await exited;
     },
   };
 }

@@ -209,6 +209,11 @@ function readProcess(pid: number, depth: number): ProcessInfo | null {
   }
 }
 
+/** A live process's resident memory in bytes, or null once it is gone. */
+export function residentBytes(pid: number): number | null {
+  return readProcess(pid, 0)?.rssBytes ?? null;
+}
+
 function childrenOf(pid: number): number[] {
   const children: number[] = [];
   try {

@@ -1,0 +1,30 @@
+// The SQL transformation's workspace, in a process of its own (worker/components/sql-workspace.ts):
+// PGlite runs SQL synchronously in WebAssembly, so in the worker one long query would freeze the
+// server's HTTP answers, the worker's heartbeats and its kills; and its memory (tables, sorts,
+// temporary files, all in memory) is the process's own, which its parent measures and limits.
+// Plain JavaScript: it runs without a build.
+import { PGlite } from "@electric-sql/pglite";
+
+const workspace = new PGlite();
+// The parent is gone (its worker crashed): nobody will read an answer.
+process.on("disconnect", () => process.exit(0));
+
+process.on("message", async ({ id, op, ...args }) => {
+  try {
+    if (op === "exec") {
+      await workspace.exec(args.sql);
+      process.send({ id, ok: true });
+    } else if (op === "load") {
+      await workspace.exec(args.create);
+      await workspace.query(args.copy, [], { blob: new Blob([args.csv]) });
+      process.send({ id, ok: true });
+    } else if (op === "export") {
+      const result = await workspace.query(args.copy);
+      process.send({ id, ok: true, bytes: new Uint8Array(await result.blob.arrayBuffer()) });
+    } else {
+      process.send({ id, ok: false, message: `unknown operation ${op}` });
+    }
+  } catch (error) {
+    process.send({ id, ok: false, message: error instanceof Error ? error.message : String(error) });
+  }
+});
