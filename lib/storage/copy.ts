@@ -12,10 +12,20 @@ import type { DbDriver } from "@/lib/db";
 // PGlite takes one Blob per COPY statement: this much COPY input, or output, at a time.
 export const PGLITE_COPY_BYTES = 8 * 1024 * 1024;
 
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
+// Names the COPY connections in pg_stat_activity.
+export const COPY_APPLICATION_NAME = "jobdeck copy";
+
+/**
+ * A connection of its own for one COPY. The database going away while no statement runs on it (a
+ * restart between two export slices) is emitted as an 'error' event, which would end the process
+ * with nobody listening: it is kept, and the operation fails with it at its next step.
+ */
+async function connect(url: string): Promise<{ client: pg.Client; lost: () => Error | null }> {
+  let lost: Error | null = null;
+  const client = new pg.Client({ connectionString: url, application_name: COPY_APPLICATION_NAME });
+  client.on("error", (error) => (lost ??= error));
   await client.connect();
-  return client;
+  return { client, lost: () => lost };
 }
 
 /**
@@ -25,7 +35,7 @@ async function connect(url: string): Promise<pg.Client> {
  */
 export async function copyIn(driver: DbDriver, options: { target: string; options: string; input: AsyncIterable<Buffer> }): Promise<void> {
   if (driver.kind === "postgresql") {
-    const client = await connect(driver.url);
+    const { client } = await connect(driver.url);
     try {
       await pipeline(Readable.from(options.input, { objectMode: false }), client.query(copyFrom(`COPY ${options.target} FROM STDIN ${options.options}`)));
     } finally {
@@ -61,9 +71,11 @@ export function copyOut(driver: DbDriver, options: { queries: () => AsyncIterabl
   if (driver.kind === "postgresql") {
     const stream = Readable.from(
       (async function* () {
-        const client = await connect(driver.url);
+        const { client, lost } = await connect(driver.url);
         try {
           for await (const query of options.queries()) {
+            const error = lost();
+            if (error) throw new Error(`the database connection of the export was lost: ${error.message}`, { cause: error });
             const out = client.query(copyTo(`COPY (${query}) TO STDOUT ${options.options}`));
             for await (const chunk of out) yield chunk as Buffer;
             rows += out.rowCount;
