@@ -121,9 +121,9 @@ describe("built-in components", () => {
     // PGlite itself takes ≈ 0.7 GiB: small SQL runs within 1,200 MiB.
     const small = await run(auth, { component: "jobdeck.sql-transformation", configData: { input: [], output: [], sql: "CREATE TABLE t AS SELECT 1 AS n", runtime: { memory_mb: 1200 } } });
     expect(small.status).toBe("success");
-    // A 30-million-row series is kept whole (a function scan), spilling to temporary files that live
-    // in the workspace's memory: past the limit within seconds.
-    const sql = "CREATE TABLE counted AS SELECT count(*) FROM generate_series(1, 30000000) a CROSS JOIN generate_series(1, 100) b";
+    // A 200-million-row series is kept whole (a function scan) and written into a table: its
+    // temporary files and the table's live in the workspace's memory, many times the limit.
+    const sql = "CREATE TABLE filled AS SELECT g, md5(g::text) AS a, md5((g * 7)::text) AS b FROM generate_series(1, 200000000) g";
     const stopped = await run(auth, { component: "jobdeck.sql-transformation", configData: { input: [], output: [], sql, runtime: { memory_mb: 1200 } } });
     expect(stopped).toMatchObject({ status: "error", result: { error: { type: "user", message: expect.stringMatching(/^SQL failed: the workspace used more than its memory limit of 1200 MiB/) } } });
     expect(workspaceProcesses()).toEqual([]);

@@ -1,8 +1,8 @@
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { residentBytes } from "@/worker/runtime/run-process";
+import { dieWithParentPrefix, residentBytes } from "@/worker/runtime/run-process";
 
 // A throwaway PGlite database in a process of its own (sql-workspace-process.mjs). PGlite's SQL
 // runs synchronously in WebAssembly: in the worker, a query over millions of rows froze the
@@ -88,8 +88,10 @@ export type SqlWorkspace = {
  */
 export function openSqlWorkspace(signal: AbortSignal, options: { memoryMb: number }): SqlWorkspace {
   // No environment: nothing of the worker's (its database URL, its secrets) is the workspace's.
-  // Not for the bundler to follow: the script runs as it is, from the repository.
-  const child: ChildProcess = fork(/* turbopackIgnore: true */ processScript(), [], { env: { NODE_ENV: "production" }, execArgv: [], serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] });
+  // It dies with this process: in a long query it cannot see its parent go, and would run on with
+  // nobody measuring its memory. Not for the bundler to follow: the script runs as it is.
+  const [command, ...args] = [...dieWithParentPrefix(), process.execPath, processScript()];
+  const child: ChildProcess = spawn(/* turbopackIgnore: true */ command!, args, { env: { NODE_ENV: "production" }, serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: unknown) => void }>();

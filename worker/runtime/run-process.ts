@@ -86,6 +86,15 @@ function systemMounts(): string[] {
   return args;
 }
 
+/**
+ * What to put before a command so that it dies with this process even while it is too busy to
+ * notice (setpriv's parent-death signal); nothing where setpriv is missing.
+ */
+export function dieWithParentPrefix(): string[] {
+  const setpriv = findOnPath("setpriv");
+  return setpriv ? [setpriv, "--pdeathsig", "KILL", "--"] : [];
+}
+
 function findOnPath(name: string, dirs = SANDBOX_PATH.split(":")): string | null {
   for (const dir of dirs) {
     const candidate = path.join(dir, name);
