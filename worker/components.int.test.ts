@@ -1,6 +1,5 @@
 // The built-in components end to end: a CSV served over HTTP → extractor → Storage table → SQL
 // transformation → table → files writer; debug mode; failures that name the problem.
-import { readFileSync, readdirSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +10,7 @@ import { FINAL_STATUSES } from "@/lib/jobs/state";
 import type { CreateJobInput, JobResult } from "@/lib/schemas/jobs";
 import { startStorageWorker } from "@/lib/storage/worker/start-storage-worker";
 import { createTestProject } from "@/test/factories";
+import { workspaceProcessesOf } from "@/test/sql-workspaces";
 import { waitFor } from "@/test/wait";
 import { type WorkerHandle, startWorker } from "@/worker/worker";
 
@@ -126,7 +126,7 @@ describe("built-in components", () => {
     const sql = "CREATE TABLE filled AS SELECT g, md5(g::text) AS a, md5((g * 7)::text) AS b FROM generate_series(1, 200000000) g";
     const stopped = await run(auth, { component: "jobdeck.sql-transformation", configData: { input: [], output: [], sql, runtime: { memory_mb: 1200 } } });
     expect(stopped).toMatchObject({ status: "error", result: { error: { type: "user", message: expect.stringMatching(/^SQL failed: the workspace used more than its memory limit of 1200 MiB/) } } });
-    expect(workspaceProcesses()).toEqual([]);
+    expect(workspaceProcessesOf(process.pid)).toEqual([]);
 
     const wrong = await run(auth, { component: "jobdeck.sql-transformation", configData: { input: [], output: [], sql: "SELECT 1", runtime: { memory_mb: "lots" } } });
     expect(wrong.result.error?.message).toMatch(/runtime\.memory_mb" must be a number/);
@@ -150,19 +150,3 @@ describe("built-in components", () => {
     expect(unknown.result.error?.message).toMatch(/parameters\.operation.*"explode"/);
   });
 });
-
-/** The SQL workspace processes this test's workers started that are still there. */
-function workspaceProcesses(): number[] {
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("sql-workspace-process.mjs");
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}

@@ -1,39 +1,17 @@
-// The SQL workspaces of one process start from the empty database the first one kept in a file:
-// never from what an earlier job's SQL left, and a new database again when the file is gone.
+// The SQL workspaces of one process start from the empty database the first one kept in a file
+// (never from what an earlier job's SQL left, and a new database again when the file is gone), and
+// die with the process.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { workspaceProcessesOf } from "@/test/sql-workspaces";
 import { waitFor } from "@/test/wait";
+import { isRunning } from "@/worker/runtime/run-process";
 import { emptyDatabaseFile, openSqlWorkspace } from "./sql-workspace";
 
 const count = (name: string) => `COPY (SELECT count(*) FROM pg_tables WHERE tablename = '${name}') TO '/dev/blob'`;
-
-/** The workspace processes `parent` started that are still running (a zombie has ended). */
-function workspacesOf(parent: number): number[] {
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const stat = text.slice(text.lastIndexOf(")") + 2).split(" ");
-        return Number(stat[1]) === parent && stat[0] !== "Z" && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("sql-workspace-process.mjs");
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function running(pid: number): boolean {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return text.slice(text.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 async function run(work: (w: ReturnType<typeof openSqlWorkspace>) => Promise<string>): Promise<string> {
   const workspace = openSqlWorkspace(new AbortController().signal, { memoryMb: 2048 });
@@ -80,11 +58,11 @@ describe("SQL workspaces", () => {
     let out = "";
     parent.stdout.on("data", (chunk: Buffer) => (out += String(chunk)));
     await waitFor("the query to start", async () => out.includes("querying"), 60_000);
-    const [workspace] = workspacesOf(parent.pid!);
+    const [workspace] = workspaceProcessesOf(parent.pid!);
     expect(workspace).toBeDefined();
     // The workspace is in its query: it reads no message, so it cannot see its parent go.
     await new Promise((r) => setTimeout(r, 500));
     parent.kill("SIGKILL");
-    await waitFor("the workspace to end", async () => !running(workspace!), 30_000);
+    await waitFor("the workspace to end", async () => !isRunning(workspace!), 30_000);
   });
 });

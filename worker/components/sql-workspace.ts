@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { dieWithParentPrefix, residentBytes } from "@/worker/runtime/run-process";
+import { dieWithParentPrefix, isRunning, residentBytes } from "@/worker/runtime/run-process";
 
 // A throwaway PGlite database in a process of its own (sql-workspace-process.mjs). PGlite's SQL
 // runs synchronously in WebAssembly: in the worker, a query over millions of rows froze the
@@ -20,16 +20,8 @@ const MEMORY_CHECK_MS = 100;
 // in WebAssembly) takes ≈ 5 s and leaves the workspace at 0.7 GiB; loading the 40 MB file takes ≈ 2 s
 // and leaves it at 0.4 GiB.
 const FOLDER_PREFIX = "jobdeck-sql-workspace-";
+const FOLDER_OWNER = new RegExp(`^${FOLDER_PREFIX}(\\d+)-`);
 let folder: string | null = null;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * This process's folder (private: mkdtemp makes it 0700), removed when the process exits; the
@@ -38,9 +30,9 @@ function alive(pid: number): boolean {
 function ownFolder(): string {
   if (folder) return folder;
   for (const name of readdirSync(os.tmpdir())) {
-    const pid = Number(new RegExp(`^${FOLDER_PREFIX}(\\d+)-`).exec(name)?.[1]);
+    const pid = Number(FOLDER_OWNER.exec(name)?.[1]);
     try {
-      if (pid && pid !== process.pid && !alive(pid)) rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+      if (pid && pid !== process.pid && !isRunning(pid)) rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
     } catch {
       // another user's: not ours to remove
     }

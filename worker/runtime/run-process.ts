@@ -223,7 +223,14 @@ export function residentBytes(pid: number): number | null {
   return readProcess(pid, 0)?.rssBytes ?? null;
 }
 
-function childrenOf(pid: number): number[] {
+/** Whether `pid` is a process that has not ended (a zombie has). */
+export function isRunning(pid: number): boolean {
+  const info = readProcess(pid, 0);
+  return info !== null && !info.zombie;
+}
+
+/** The processes `pid` started that are its children still (an orphan's parent is init). */
+export function childrenOf(pid: number): number[] {
   const children: number[] = [];
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
