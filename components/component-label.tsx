@@ -3,25 +3,17 @@
 import type { ComponentKind } from "@/components/component-catalog";
 import { useComponentInfo } from "@/components/use-component-catalog";
 
-const KIND_STYLE: Record<ComponentKind, { letter: string; className: string }> = {
-  extractor: { letter: "E", className: "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-300" },
-  writer: { letter: "W", className: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300" },
-  transformation: { letter: "T", className: "bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300" },
-  orchestrator: { letter: "O", className: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300" },
-  application: { letter: "A", className: "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300" },
-};
+const KIND_LETTER: Record<ComponentKind, string> = { extractor: "E", writer: "W", transformation: "T", orchestrator: "O", application: "A" };
 
 export function ComponentIcon({ componentId, size = "sm" }: { componentId: string; size?: "sm" | "lg" }) {
-  const { kind } = useComponentInfo(componentId);
-  const style = KIND_STYLE[kind];
-  const dimensions = size === "lg" ? "size-10 text-base rounded-lg" : "size-6 text-xs rounded-md";
+  return <KindIcon kind={useComponentInfo(componentId).kind} size={size} />;
+}
+
+/** Its colours are `.kind-icon[data-kind]` in app/globals.css. */
+function KindIcon({ kind, size }: { kind: ComponentKind; size: "sm" | "lg" }) {
   return (
-    <span
-      aria-hidden="true"
-      title={kind}
-      className={`inline-flex shrink-0 items-center justify-center font-semibold ${dimensions} ${style.className}`}
-    >
-      {style.letter}
+    <span aria-hidden="true" title={kind} data-kind={kind} className={`kind-icon kind-icon-${size}`}>
+      {KIND_LETTER[kind]}
     </span>
   );
 }
@@ -31,7 +23,7 @@ export function ComponentLabel({ componentId, showId = false }: { componentId: s
   const info = useComponentInfo(componentId);
   return (
     <span className="inline-flex min-w-0 items-center gap-2" title={componentId}>
-      <ComponentIcon componentId={componentId} />
+      <KindIcon kind={info.kind} size="sm" />
       <span className="min-w-0">
         <span className="block truncate">{info.name}</span>
         <span className="sr-only"> ({info.kind})</span>

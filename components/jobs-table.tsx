@@ -32,10 +32,10 @@ export function useColumnCount(): number {
 }
 
 // On phones each row becomes a card; explicit roles keep the table semantics when display changes.
-export const rowClass =
-  "group/row border-b border-zinc-100 last:border-b-0 dark:border-zinc-800 max-md:grid max-md:grid-cols-[1fr_auto] max-md:gap-x-3 max-md:gap-y-1.5 max-md:px-4 max-md:py-3";
-export const cellClass = "px-3 py-2.5 align-middle md:first:pl-4 md:last:pr-4 max-md:p-0";
-const labelled = "max-md:before:mr-1 max-md:before:text-zinc-600 max-md:before:content-[attr(data-label)] dark:max-md:before:text-zinc-400";
+// The classes are in app/globals.css: written in every row, their utilities were most of the page.
+export const rowClass = "job-row";
+export const cellClass = "job-cell";
+const labelled = "job-cell-labelled";
 
 /**
  * Keys in the list, for people who read it without a mouse: ↑/↓ or j/k move between rows,
@@ -162,7 +162,7 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
         data-depth={depth}
         aria-selected={selection ? selection.isSelected(job.id) : undefined}
         onClick={openOnRowClick}
-        className={`${rowClass} cursor-pointer outline-offset-[-2px] hover:bg-zinc-50 focus-visible:bg-indigo-50/60 aria-selected:bg-indigo-50/80 dark:hover:bg-zinc-800/50 dark:focus-visible:bg-indigo-950/40 dark:aria-selected:bg-indigo-950/50 ${depth > 0 ? "bg-zinc-50/60 dark:bg-zinc-900/60" : ""}`}
+        className={depth > 0 ? "job-row job-row-child job-row-link" : "job-row job-row-link"}
       >
         {selection && (
           <td role="cell" className={`${cellClass} w-10 pr-0 max-md:order-0 max-md:col-span-2`}>
@@ -212,39 +212,39 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
             href={href}
             // A page of rows would prefetch a server render per visible job; the detail loads fast anyway.
             prefetch={false}
-            className={`block truncate font-medium text-zinc-900 hover:text-indigo-700 hover:underline dark:text-zinc-100 dark:hover:text-indigo-300 ${config.inline ? "italic" : ""}`}
+            className={config.inline ? "job-link italic" : "job-link"}
           >
             {config.text}
           </Link>
-          <span className="block font-mono text-xs text-zinc-600 dark:text-zinc-400">
+          <span className="job-meta">
             #{job.id}
             {isParent && <span className="font-sans"> · {plural(job.childrenCount, "child", "children")}</span>}
             {job.config && job.type !== "phaseContainer" && (
               <>
                 {" · "}
-                <Link href={configurationHref(job.component, job.config)} prefetch={false} className="font-sans hover:text-indigo-700 hover:underline dark:hover:text-indigo-300">
+                <Link href={configurationHref(job.component, job.config)} prefetch={false} className="job-meta-link">
                   configuration
                 </Link>
               </>
             )}
           </span>
         </td>
-        <td role="cell" data-label="By " className={`${cellClass} ${labelled} max-w-48 truncate text-zinc-700 dark:text-zinc-300 max-md:order-5 max-md:col-span-2 max-md:text-xs`}>
+        <td role="cell" data-label="By " className={`${cellClass} ${labelled} job-cell-text max-w-48 truncate max-md:order-5 max-md:col-span-2 max-md:text-xs`}>
           {job.token.description}
         </td>
-        <td role="cell" className={`${cellClass} whitespace-nowrap text-zinc-700 dark:text-zinc-300 max-md:order-2 max-md:text-right max-md:text-xs`}>
+        <td role="cell" className={`${cellClass} job-cell-text whitespace-nowrap max-md:order-2 max-md:text-right max-md:text-xs`}>
           <time dateTime={job.createdTime} title={now === null ? formatUtc(job.createdTime) : `${formatDateTime(job.createdTime)} local · ${formatUtc(job.createdTime)}`}>
             {now === null ? formatUtc(job.createdTime).slice(0, 16) : formatRelative(job.createdTime, now)}
           </time>
         </td>
-        <td role="cell" data-label="Duration " className={`${cellClass} ${labelled} whitespace-nowrap text-right tabular-nums text-zinc-700 dark:text-zinc-300 max-md:order-6 max-md:text-left max-md:text-xs`}>
+        <td role="cell" data-label="Duration " className={`${cellClass} ${labelled} job-cell-number max-md:order-6 max-md:text-left max-md:text-xs`}>
           {formatDuration(seconds)}
         </td>
         <td
           role="cell"
           data-label="Credits "
           title={isParent ? `${formatCredits(job.credits)} for this job, ${formatCredits(job.subtree.credits)} with its ${plural(job.subtree.jobs - 1, "descendant")}` : undefined}
-          className={`${cellClass} ${labelled} whitespace-nowrap text-right tabular-nums text-zinc-700 dark:text-zinc-300 max-md:order-7 max-md:text-xs`}
+          className={`${cellClass} ${labelled} job-cell-number max-md:order-7 max-md:text-xs`}
         >
           {formatCredits(isParent ? job.subtree.credits : job.credits)}
           {isParent && <span className="sr-only"> including child jobs</span>}
