@@ -1,6 +1,6 @@
 "use client";
 
-import type { ComponentKind } from "@/components/component-catalog";
+import type { ComponentInfo, ComponentKind } from "@/components/component-catalog";
 import { useComponentInfo } from "@/components/use-component-catalog";
 
 const KIND_LETTER: Record<ComponentKind, string> = { extractor: "E", writer: "W", transformation: "T", orchestrator: "O", application: "A" };
@@ -18,9 +18,19 @@ function KindIcon({ kind, size }: { kind: ComponentKind; size: "sm" | "lg" }) {
   );
 }
 
-/** Icon, name and (as a tooltip) the component id; `kind` is spelled out for screen readers. */
-export function ComponentLabel({ componentId, showId = false }: { componentId: string; showId?: boolean }) {
-  const info = useComponentInfo(componentId);
+/**
+ * Icon, name and (as a tooltip) the component id; `kind` is spelled out for screen readers. A list
+ * passes `info` from one catalog lookup of its own instead of a query hook per row.
+ */
+export function ComponentLabel({ componentId, info: known, showId = false }: { componentId: string; info?: ComponentInfo; showId?: boolean }) {
+  return known ? <LabelOf componentId={componentId} info={known} showId={showId} /> : <LookedUpLabel componentId={componentId} showId={showId} />;
+}
+
+function LookedUpLabel({ componentId, showId }: { componentId: string; showId: boolean }) {
+  return <LabelOf componentId={componentId} info={useComponentInfo(componentId)} showId={showId} />;
+}
+
+function LabelOf({ componentId, info, showId }: { componentId: string; info: ComponentInfo; showId: boolean }) {
   return (
     <span className="inline-flex min-w-0 items-center gap-2" title={componentId}>
       <KindIcon kind={info.kind} size="sm" />

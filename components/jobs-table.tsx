@@ -3,12 +3,14 @@
 import { Link } from "@/components/link";
 import { useRouter } from "next/navigation";
 import { createContext, Fragment, type KeyboardEvent, lazy, type MouseEvent, type ReactNode, Suspense, use, useState } from "react";
+import type { ComponentInfo } from "@/components/component-catalog";
 import { ComponentLabel } from "@/components/component-label";
 import { formatCredits, formatDateTime, formatDuration, formatRelative, formatUtc, plural, processingSeconds } from "@/components/format";
 import { configurationLabel } from "@/components/job-labels";
 import { configurationHref } from "@/components/hrefs";
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { Skeleton } from "@/components/ui";
+import { useComponentCatalog } from "@/components/use-component-catalog";
 import { useHydrated, useNow } from "@/components/use-now";
 import { isKillable } from "@/lib/jobs/state";
 import type { JobJson } from "@/lib/schemas/jobs";
@@ -134,10 +136,11 @@ export function JobRows({ jobs, depth = 0 }: { jobs: readonly JobJson[]; depth?:
   const clock = useNow(15_000);
   // Rows may be rendered on the server; times relative to the browser's clock wait for it.
   const now = useHydrated() ? clock : null;
-  return jobs.map((job) => <JobRowGroup key={job.id} job={job} depth={depth} now={now} />);
+  const { lookup } = useComponentCatalog();
+  return jobs.map((job) => <JobRowGroup key={job.id} job={job} component={lookup(job.component)} depth={depth} now={now} />);
 }
 
-function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: number | null }) {
+function JobRowGroup({ job, component, depth, now }: { job: JobJson; component: ComponentInfo; depth: number; now: number | null }) {
   const [expanded, setExpanded] = useState(false);
   const selection = use(SelectionContext);
   const router = useRouter();
@@ -205,7 +208,7 @@ function JobRowGroup({ job, depth, now }: { job: JobJson; depth: number; now: nu
           </span>
         </td>
         <td role="cell" className={`${cellClass} max-w-56 max-md:order-4 max-md:col-span-2`}>
-          <ComponentLabel componentId={job.component} />
+          <ComponentLabel componentId={job.component} info={component} />
         </td>
         <td role="cell" className={`${cellClass} max-w-72 max-md:order-3 max-md:col-span-2`}>
           <Link
