@@ -7,6 +7,24 @@ import { adminUrl, createDatabase } from "@/test/postgres";
 
 export const BENCH_TOKEN = "bench-token-0123456789abcdef";
 
+/**
+ * $4 jobs of project $2 (token $3) from id $1 on, by one set-based INSERT: every 5th job is a root
+ * and the 4 after it are its children; statuses and times spread over the last 90 days.
+ */
+export const SEED_JOBS_SQL = `INSERT INTO "Job" (id, "projectId", "tokenId", "runId", "parentRunId", "rootRunId", status, "desiredStatus", mode, type, component, config,
+     "branchId", "createdTime", "startTime", "endTime", "durationSeconds", credits, result, "usageData", "updatedAt")
+   SELECT id, $2, $3,
+     CASE WHEN k = 0 THEN id::text ELSE (id - k)::text || '.' || id END,
+     CASE WHEN k = 0 THEN NULL ELSE (id - k)::text END,
+     (id - k)::text,
+     (ARRAY['success','success','success','success','error','warning','cancelled','terminated'])[1 + (id % 8)],
+     'processing', 'run', CASE WHEN k = 0 THEN 'orchestrationContainer' ELSE 'standard' END,
+     CASE WHEN k = 0 THEN 'keboola.orchestrator' ELSE (ARRAY['keboola.ex-http','jobdeck.sql-transformation','jobdeck.generator','jobdeck.wr-files'])[k] END,
+     (100 + (id % 20))::text, 'default', created, created + interval '5 seconds', created + interval '5 seconds' + (id % 600) * interval '1 second',
+     (id % 600)::int, ((id % 600) / 3600.0 * 2), '{}', '{}', created
+   FROM (SELECT g + $1 - 1 AS id, (g - 1) % 5 AS k, now() - interval '90 days' + (g::float / $4) * interval '90 days' AS created
+         FROM generate_series(1, $4::int) g) s`;
+
 export type SeededServer = {
   base: string;
   client: pg.Client;
@@ -56,23 +74,7 @@ export async function startSeededServer({ jobs, port, env = {} }: { jobs: number
 
     const t0 = performance.now();
     const start = Number((await client.query(`SELECT coalesce(max(id), 0) + 1000 AS s FROM "Job"`)).rows[0].s);
-    // Every 5th job is a root; the 4 after it are its children. Statuses and times spread out.
-    await client.query(
-      `INSERT INTO "Job" (id, "projectId", "tokenId", "runId", "parentRunId", "rootRunId", status, "desiredStatus", mode, type, component, config,
-         "branchId", "createdTime", "startTime", "endTime", "durationSeconds", credits, result, "usageData", "updatedAt")
-       SELECT id, $2, $3,
-         CASE WHEN k = 0 THEN id::text ELSE (id - k)::text || '.' || id END,
-         CASE WHEN k = 0 THEN NULL ELSE (id - k)::text END,
-         (id - k)::text,
-         (ARRAY['success','success','success','success','error','warning','cancelled','terminated'])[1 + (id % 8)],
-         'processing', 'run', CASE WHEN k = 0 THEN 'orchestrationContainer' ELSE 'standard' END,
-         CASE WHEN k = 0 THEN 'keboola.orchestrator' ELSE (ARRAY['keboola.ex-http','jobdeck.sql-transformation','jobdeck.generator','jobdeck.wr-files'])[k] END,
-         (100 + (id % 20))::text, 'default', created, created + interval '5 seconds', created + interval '5 seconds' + (id % 600) * interval '1 second',
-         (id % 600)::int, ((id % 600) / 3600.0 * 2), '{}', '{}', created
-       FROM (SELECT g + $1 - 1 AS id, (g - 1) % 5 AS k, now() - interval '90 days' + (g::float / $4) * interval '90 days' AS created
-             FROM generate_series(1, $4::int) g) s`,
-      [start, projectId, tokenId, jobs],
-    );
+    await client.query(SEED_JOBS_SQL, [start, projectId, tokenId, jobs]);
     await afterSeededJobs(client, start, ["job.created", "job.finished"]);
     const busy = start + 1;
     const busyRun: string = (await client.query(`SELECT "runId" FROM "Job" WHERE id = $1`, [busy])).rows[0].runId;
