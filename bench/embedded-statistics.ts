@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { closeDb, db, driverOf, openDb, useDb } from "@/lib/db";
+import { closeDb, db, driverOf, openDb, useDb as pointDbAt } from "@/lib/db"; // renamed: not a React hook
 import { analyzeStaleTables } from "@/lib/db-statistics";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { countJobs } from "@/lib/jobs/count-jobs";
@@ -24,7 +24,7 @@ const samples = opts.quick ? 10 : opts.samples;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "jobdeck-bench-statistics-"));
 const handle = openDb({ kind: "pglite", dir });
-useDb(handle);
+pointDbAt(handle);
 try {
   const pglite = driverOf(db());
   if (pglite?.kind !== "pglite") throw new Error("expected a PGlite database");
