@@ -9,6 +9,7 @@
 // Jobdeck is started as `npm start` starts it (building when its sources changed), on a fresh
 // embedded database with the demo project.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import http from "node:http";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -123,6 +124,31 @@ async function coldLoad(browser: Browser, url: string, selector: string, signIn?
 
 const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
+/**
+ * The server's own answer, warm: `samples` GETs one after another on one keep-alive connection
+ * (node:http, gzip as a browser asks), each timed to its last byte, and the answer's size. Beside
+ * the cold loads it tells the server's part from the browser's.
+ */
+async function warmAnswers(url: string, cookie: string | null, samples = 50): Promise<{ ms: number; htmlKb: number }> {
+  const agent = new http.Agent({ keepAlive: true });
+  const get = () =>
+    new Promise<{ ms: number; bytes: number }>((resolve, reject) => {
+      const started = performance.now();
+      http
+        .get(url, { agent, headers: { "accept-encoding": "identity", accept: "text/html", ...(cookie && { cookie }) } }, (response) => {
+          let bytes = 0;
+          response.on("data", (chunk: Buffer) => (bytes += chunk.length));
+          response.on("end", () => (response.statusCode === 200 ? resolve({ ms: performance.now() - started, bytes }) : reject(new Error(`${url} answered ${response.statusCode}`))));
+        })
+        .on("error", reject);
+    });
+  for (let i = 0; i < 10; i++) await get();
+  const answers: { ms: number; bytes: number }[] = [];
+  for (let i = 0; i < samples; i++) answers.push(await get());
+  agent.destroy();
+  return { ms: median(answers.map((a) => a.ms)), htmlKb: median(answers.map((a) => a.bytes)) / 1024 };
+}
+
 const bareDir = buildBareApp();
 const barePort = 3460 + Math.floor(Math.random() * 20);
 const bare = await startBare(bareDir, barePort);
@@ -178,6 +204,20 @@ try {
     row("bare, per request", "h1", runs.bareDynamic),
     row("/sign-in", "the form", runs.signIn),
     row("/jobs (signed in)", "first job row", runs.jobs),
+  ]);
+
+  const session = await fetch(`${jobdeck.base}/api/session`, { method: "POST", headers: { "content-type": "application/json", origin: jobdeck.base }, body: JSON.stringify({ demo: true }) });
+  const cookie = session.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const warm = {
+    bare: await warmAnswers(`http://127.0.0.1:${barePort}/dynamic`, null),
+    signIn: await warmAnswers(`${jobdeck.base}/sign-in`, null),
+    jobs: await warmAnswers(`${jobdeck.base}/jobs`, cookie),
+  };
+  const warmRow = (page: string, w: { ms: number; htmlKb: number }) => ({ page, "answer ms (median)": w.ms, "÷ bare": w.ms / warm.bare.ms, "HTML KB": w.htmlKb });
+  table("The server's answer alone, warm: 50 requests one after another on one connection, each to its last byte (uncompressed)", [
+    warmRow("bare, per request", warm.bare),
+    warmRow("/sign-in", warm.signIn),
+    warmRow("/jobs (signed in)", warm.jobs),
   ]);
 } finally {
   await browser.close();

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFigure } from "@/test/faults/figures";
 import { type JobdeckServer, startJobdeckServer } from "@/test/faults/jobdeck-server";
+import { waitFor } from "@/test/wait";
 
 let server: JobdeckServer;
 let secret: http.Server;
@@ -72,13 +73,23 @@ beforeAll(async () => {
   await new Promise<void>((r) => redirector.listen(0, "127.0.0.1", r));
   redirectorPort = (redirector.address() as AddressInfo).port;
   // Nothing else allowed beyond the server's own public URL (the tests' own default allows 127.0.0.1).
-  server = await startJobdeckServer({ databaseUrl: null, env: { JOBDECK_OUTBOUND_ALLOW_HOSTS: `localhost:${redirectorPort}` } });
+  // Verbose: the server's own log is read below (the statistics upkeep).
+  server = await startJobdeckServer({ databaseUrl: null, env: { JOBDECK_OUTBOUND_ALLOW_HOSTS: `localhost:${redirectorPort}`, JOBDECK_VERBOSE: "1" } });
 });
 
 afterAll(async () => {
   await server?.stop();
   secret?.close();
   redirector?.close();
+});
+
+describe("the embedded database's planner statistics", () => {
+  it("are gathered by the server that holds it: the seeded demo's tables are analyzed at start", async () => {
+    // PGlite has no autovacuum; without this round its tables were never analyzed (lib/db-statistics.ts).
+    const line = await waitFor("the statistics round in the server's log", async () => server.output().split("\n").find((l) => l.startsWith("[db] analyzed")));
+    expect(line).toMatch(/\bJob\b/);
+    expect(server.output()).not.toContain("could not analyze");
+  });
 });
 
 describe("the embedded default under a heavy SQL job", () => {
