@@ -3,8 +3,8 @@
 // If-None-Match; while nothing they rest on has changed, the poll cache (lib/api/poll-cache.ts)
 // knows the ETag the poller holds and the answer is a 304 without Next.js routing it and without
 // a database query. The cache is filled by the API routes and emptied by the database's change
-// notifications, which this server listens to (PostgreSQL only: on the embedded database every
-// poll goes to the route, which answers it with one query).
+// notifications: on PostgreSQL this server listens for them below; the embedded database's come
+// back on PGlite's own connection, heard where it is opened (worker/in-process.ts).
 //   PORT=3000 [DATABASE_URL=postgresql://…] node --import tsx server/main.ts
 import http from "node:http";
 import type { Duplex } from "node:stream";

@@ -1,20 +1,28 @@
 import "server-only";
+import { listenOnEmbedded } from "@/lib/api/poll-cache";
 import { db, dbHandle } from "@/lib/db";
 import { startStatisticsUpkeep } from "@/lib/db-statistics";
 import { env } from "@/lib/env";
 import { startDemoActivity } from "@/worker/demo-activity";
 import { startConfiguredWorker } from "@/worker/host";
 
-const holder = globalThis as unknown as { __jobdeckWorker?: ReturnType<typeof startConfiguredWorker>; __jobdeckStatistics?: () => void };
+const holder = globalThis as unknown as {
+  __jobdeckWorker?: ReturnType<typeof startConfiguredWorker>;
+  __jobdeckStatistics?: () => void;
+  __jobdeckChanges?: () => Promise<void>;
+};
 
 /**
- * Workers inside the web process: all of them on the embedded database, a few on PostgreSQL. The
- * embedded database's planner statistics are kept here too: this process is the only one that
- * opens it, and PGlite has no autovacuum of its own.
+ * Workers inside the web process: all of them on the embedded database, a few on PostgreSQL. Two
+ * more things of the embedded database start here, in the only process that opens it: its planner
+ * statistics (PGlite has no autovacuum), and the poll cache's ear for its change notifications.
  */
 export function startInProcessWorkers(): void {
   if (env.NEXT_PHASE === "phase-production-build") return;
-  if (dbHandle().target.kind === "pglite") holder.__jobdeckStatistics ??= startStatisticsUpkeep({ db: db() });
+  if (dbHandle().target.kind === "pglite") {
+    holder.__jobdeckStatistics ??= startStatisticsUpkeep({ db: db() });
+    holder.__jobdeckChanges ??= listenOnEmbedded(dbHandle());
+  }
   if (env.inProcessWorkers === 0 || holder.__jobdeckWorker) return;
   holder.__jobdeckWorker = startConfiguredWorker(env.inProcessWorkers);
   const stopDemo = env.JOBDECK_DEMO_ACTIVITY === "1" ? startDemoActivity(db()) : () => undefined;

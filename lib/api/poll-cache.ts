@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { DbHandle } from "@/lib/db";
 
 // The poll cache: which ETag each poller's URL last got, kept while nothing it rests on has changed,
 // so that an unchanged poll is answered 304 by the HTTP server itself (server/main.ts), before
@@ -6,12 +7,12 @@ import { createHash } from "node:crypto";
 //
 // Shared by two copies of this module in one process (the server's and Next.js's bundle), hence
 // one instance on globalThis. Route handlers (lib/api/handler.ts) remember what they answered; the
-// server looks it up. It answers only while it hears every change: PostgreSQL triggers
+// server looks it up. It answers only while it hears every change: triggers
 // (prisma/migrations/*_change_notifications) NOTIFY `jobdeck_changes` for every statement that
-// writes jobs, events, configurations, tokens or sessions, the server LISTENs, and each
-// notification invalidates the scopes it names. While that connection is down (and on the
-// embedded database, which has no other process to hear from) nothing is remembered and every
-// poll goes to the route as before.
+// writes jobs, events, configurations, tokens or sessions, and each notification invalidates the
+// scopes it names. On PostgreSQL the server LISTENs on a connection of its own; while that is down
+// nothing is remembered and every poll goes to the route as before. The embedded database is this
+// process's alone, and its NOTIFYs come back on PGlite's own connection (listenOnEmbedded below).
 
 export const CHANGES_CHANNEL = "jobdeck_changes";
 
@@ -249,4 +250,28 @@ export function namesEtag(ifNoneMatch: string, etag: string): boolean {
  */
 export function revalidatedHeaders(etag: string): Record<string, string> {
   return { ETag: etag, "Cache-Control": "private, no-cache", Vary: "Cookie, X-StorageApi-Token" };
+}
+
+/**
+ * The embedded database: every writer (the routes, the in-process workers) is in this process and
+ * on PGlite's one connection, where the triggers' NOTIFYs come back, so the cache hears them all
+ * from the moment the LISTEN is in place. Returns a function that stops it.
+ */
+export function listenOnEmbedded(handle: Pick<DbHandle, "listen">, log: (message: string) => void = console.log): () => Promise<void> {
+  const cache = pollCache();
+  if (!handle.listen) return async () => undefined;
+  const stop = handle
+    .listen(CHANGES_CHANNEL, (payload) => cache.changed(payload))
+    .then((unlisten) => {
+      cache.listen();
+      return unlisten;
+    })
+    .catch((error: unknown) => {
+      log(`[server] the poll cache stays off: listening on the embedded database failed: ${(error as Error).message}`);
+      return null;
+    });
+  return async () => {
+    cache.deaf();
+    await (await stop)?.().catch(() => undefined);
+  };
 }
