@@ -1,4 +1,5 @@
 import pg from "pg";
+import type { DbHandle } from "@/lib/db";
 
 /**
  * LISTENs on PostgreSQL channels, reconnecting with backoff when the database goes away: `heard`
@@ -47,4 +48,29 @@ export function listenToChannels(
     stopped = true;
     await client?.end().catch(() => undefined);
   };
+}
+
+/**
+ * Hears `channel` on the embedded database's own connection (DbHandle.listen): a failure to listen
+ * is logged and leaves it deaf, `onListening` runs once it hears. Returns a stop that waits for the
+ * subscription first. Nothing to hear without `listen`: PostgreSQL is heard by listenToChannels above.
+ */
+export function listenEmbedded(
+  handle: Pick<DbHandle, "listen">,
+  channel: string,
+  onPayload: (payload: string) => void,
+  { log, onListening }: { log: (message: string) => void; onListening?: () => void },
+): () => Promise<void> {
+  const { listen } = handle;
+  if (!listen) return async () => undefined;
+  const subscribed = listen(channel, onPayload)
+    .then((unlisten) => {
+      onListening?.();
+      return unlisten;
+    })
+    .catch((error: unknown) => {
+      log(`listening on the embedded database failed: ${(error as Error).message}`);
+      return null;
+    });
+  return async () => void (await (await subscribed)?.().catch(() => undefined));
 }

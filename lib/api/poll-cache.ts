@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DbHandle } from "@/lib/db";
+import { listenEmbedded } from "@/lib/pg-listen";
 
 // The poll cache: which ETag each poller's URL last got, kept while nothing it rests on has changed,
 // so that an unchanged poll is answered 304 by the HTTP server itself (server/main.ts), before
@@ -259,19 +260,12 @@ export function revalidatedHeaders(etag: string): Record<string, string> {
  */
 export function listenOnEmbedded(handle: Pick<DbHandle, "listen">, log: (message: string) => void = console.log): () => Promise<void> {
   const cache = pollCache();
-  if (!handle.listen) return async () => undefined;
-  const stop = handle
-    .listen(CHANGES_CHANNEL, (payload) => cache.changed(payload))
-    .then((unlisten) => {
-      cache.listen();
-      return unlisten;
-    })
-    .catch((error: unknown) => {
-      log(`[server] the poll cache stays off: listening on the embedded database failed: ${(error as Error).message}`);
-      return null;
-    });
+  const stop = listenEmbedded(handle, CHANGES_CHANNEL, (payload) => cache.changed(payload), {
+    log: (message) => log(`[server] the poll cache stays off: ${message}`),
+    onListening: () => cache.listen(),
+  });
   return async () => {
     cache.deaf();
-    await (await stop)?.().catch(() => undefined);
+    await stop();
   };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import type { DbClient, DbHandle } from "@/lib/db";
-import { listenToChannels } from "@/lib/pg-listen";
+import { listenEmbedded, listenToChannels } from "@/lib/pg-listen";
 
 // Signals between the API and workers: "these jobs were asked to stop", "new work is queued",
 // "a Storage job is queued" and "a notification delivery is due" (sent by the database itself: a
@@ -57,13 +57,7 @@ export const onDeliveriesDue = (listener: () => void) => subscribe(DELIVERY_CHAN
  */
 export function relayNotifications(handle: Pick<DbHandle, "target" | "listen">, log: (message: string) => void = () => undefined): () => Promise<void> {
   if (handle.target.kind === "pglite") {
-    const { listen } = handle;
-    if (!listen) return async () => undefined;
-    const stop = listen(DELIVERY_CHANNEL, (payload) => bus.emit(DELIVERY_CHANNEL, payload)).catch((error: unknown) => {
-      log(`listening on the embedded database failed: ${(error as Error).message}`);
-      return null;
-    });
-    return async () => void (await (await stop)?.().catch(() => undefined));
+    return listenEmbedded(handle, DELIVERY_CHANNEL, (payload) => bus.emit(DELIVERY_CHANNEL, payload), { log });
   }
   return listenToChannels(handle.target.url, {
     channels: [KILL_CHANNEL, WORK_CHANNEL, STORAGE_CHANNEL, DELIVERY_CHANNEL],
