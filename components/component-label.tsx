@@ -18,19 +18,16 @@ function KindIcon({ kind, size }: { kind: ComponentKind; size: "sm" | "lg" }) {
   );
 }
 
-/**
- * Icon, name and (as a tooltip) the component id; `kind` is spelled out for screen readers. A list
- * passes `info` from one catalog lookup of its own instead of a query hook per row.
- */
-export function ComponentLabel({ componentId, info: known, showId = false }: { componentId: string; info?: ComponentInfo; showId?: boolean }) {
-  return known ? <LabelOf componentId={componentId} info={known} showId={showId} /> : <LookedUpLabel componentId={componentId} showId={showId} />;
-}
-
-function LookedUpLabel({ componentId, showId }: { componentId: string; showId: boolean }) {
+/** Icon, name and (as a tooltip) the component id, looked up in the catalog. */
+export function ComponentLabel({ componentId, showId = false }: { componentId: string; showId?: boolean }) {
   return <LabelOf componentId={componentId} info={useComponentInfo(componentId)} showId={showId} />;
 }
 
-function LabelOf({ componentId, info, showId }: { componentId: string; info: ComponentInfo; showId: boolean }) {
+/**
+ * The same from `info` the caller holds: a list looks the catalog up once for all its rows instead
+ * of a query hook per row. `kind` is spelled out for screen readers.
+ */
+export function LabelOf({ componentId, info, showId = false }: { componentId: string; info: ComponentInfo; showId?: boolean }) {
   return (
     <span className="inline-flex min-w-0 items-center gap-2" title={componentId}>
       <KindIcon kind={info.kind} size="sm" />

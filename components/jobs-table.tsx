@@ -4,7 +4,7 @@ import { Link } from "@/components/link";
 import { useRouter } from "next/navigation";
 import { createContext, Fragment, type KeyboardEvent, lazy, type MouseEvent, type ReactNode, Suspense, use, useState } from "react";
 import type { ComponentInfo } from "@/components/component-catalog";
-import { ComponentLabel } from "@/components/component-label";
+import { LabelOf } from "@/components/component-label";
 import { formatCredits, formatDateTime, formatDuration, formatRelative, formatUtc, plural, processingSeconds } from "@/components/format";
 import { configurationLabel } from "@/components/job-labels";
 import { configurationHref } from "@/components/hrefs";
@@ -208,7 +208,7 @@ function JobRowGroup({ job, component, depth, now }: { job: JobJson; component: 
           </span>
         </td>
         <td role="cell" className={`${cellClass} max-w-56 max-md:order-4 max-md:col-span-2`}>
-          <ComponentLabel componentId={job.component} info={component} />
+          <LabelOf componentId={job.component} info={component} />
         </td>
         <td role="cell" className={`${cellClass} max-w-72 max-md:order-3 max-md:col-span-2`}>
           <Link
