@@ -36,7 +36,7 @@ describe("planner statistics of the embedded database", () => {
     }
   });
 
-  it("keeps them up on its own: a round at start and one every interval, each failure logged and the next round tried", async () => {
+  it("keeps them up on its own: a round soon after start and one every interval, each failure logged and the next round tried", async () => {
     const table = `statistics_upkeep_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
     await db().$executeRawUnsafe(`CREATE TABLE "${table}" (id bigint PRIMARY KEY)`);
     const log: string[] = [];

@@ -47,11 +47,12 @@ export async function analyzeStaleTables(db: Db): Promise<string[]> {
 }
 
 /**
- * Checks every `intervalMs` (and once right away) for tables that are due. A failed round is
- * logged and the next one tries again; the timer does not keep the process alive.
+ * Checks every `intervalMs` for tables that are due, and once `firstAfterMs` after it starts: past
+ * the start-up's own queries on the one connection, soon enough for a freshly seeded demo. A failed
+ * round is logged and the next one tries again; the timers do not keep the process alive.
  */
-export function startStatisticsUpkeep(options: { db: Db; intervalMs?: number; log?: (message: string) => void }): () => void {
-  const { db, intervalMs = 60_000, log = console.log } = options;
+export function startStatisticsUpkeep(options: { db: Db; intervalMs?: number; firstAfterMs?: number; log?: (message: string) => void }): () => void {
+  const { db, intervalMs = 60_000, firstAfterMs = 5_000, log = console.log } = options;
   let running = false;
   const round = async () => {
     if (running) return;
@@ -66,8 +67,12 @@ export function startStatisticsUpkeep(options: { db: Db; intervalMs?: number; lo
       running = false;
     }
   };
-  void round();
+  const first = setTimeout(() => void round(), firstAfterMs);
   const timer = setInterval(() => void round(), intervalMs);
+  first.unref();
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
 }

@@ -84,7 +84,7 @@ afterAll(async () => {
 });
 
 describe("the embedded database's planner statistics", () => {
-  it("are gathered by the server that holds it: the seeded demo's tables are analyzed at start", async () => {
+  it("are gathered by the server that holds it: the seeded demo's tables are analyzed soon after start", async () => {
     // PGlite has no autovacuum; without this round its tables were never analyzed (lib/db-statistics.ts).
     const line = await waitFor("the statistics round in the server's log", async () => server.output().split("\n").find((l) => l.startsWith("[db] analyzed")));
     expect(line).toMatch(/\bJob\b/);
