@@ -83,7 +83,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                 key={item.href}
                 href={item.href}
                 aria-current={pathname.startsWith(item.href) ? "page" : undefined}
-                className={`shrink-0 whitespace-nowrap rounded-md px-1.5 py-1.5 font-medium text-zinc-600 sm:px-2.5 hover:bg-zinc-100 hover:text-zinc-900 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 dark:aria-[current=page]:bg-indigo-950 dark:aria-[current=page]:text-indigo-300`}
+                className="nav-link"
               >
                 {item.label}
               </Link>

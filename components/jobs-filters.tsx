@@ -16,15 +16,10 @@ import { sessionQueryOptions } from "@/lib/queries/session";
 
 type Change = (next: JobsFilters) => void;
 
-const chipClass =
-  "inline-flex items-center gap-1.5 rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset transition-colors " +
-  "bg-white text-zinc-700 ring-zinc-300 hover:bg-zinc-50 dark:bg-zinc-900 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800 " +
-  "aria-pressed:bg-indigo-600 aria-pressed:text-white aria-pressed:ring-indigo-600 dark:aria-pressed:bg-indigo-500 dark:aria-pressed:ring-indigo-500 dark:aria-pressed:text-white";
-
-const controlClass =
-  "rounded-md border-0 bg-white py-1.5 pl-2.5 text-sm text-zinc-900 ring-1 ring-inset ring-zinc-300 dark:bg-zinc-950 dark:text-zinc-100 dark:ring-zinc-700";
-
-const labelClass = "text-xs font-medium text-zinc-600 dark:text-zinc-400";
+// Their styles are in app/globals.css (`@layer components`).
+const chipClass = "status-chip";
+const controlClass = "filter-control";
+const labelClass = "filter-label";
 
 const TAB_LABELS: Record<StatusGroup, { label: string; hint: string }> = {
   all: { label: "All", hint: "Every status" },
@@ -47,12 +42,12 @@ export function JobStatusTabs({ filters, counts, onChange }: { filters: JobsFilt
             aria-pressed={current === group}
             title={TAB_LABELS[group].hint}
             onClick={() => onChange({ ...filters, status: group === "all" ? [] : [...STATUS_GROUP_MEMBERS[group]], notStatus: [] })}
-            className="group relative inline-flex shrink-0 items-center gap-1.5 border-b-2 border-transparent px-2 py-2 text-sm font-medium sm:gap-2 sm:px-3 text-zinc-600 hover:border-zinc-300 hover:text-zinc-900 aria-pressed:border-indigo-600 aria-pressed:text-indigo-700 dark:text-zinc-400 dark:hover:border-zinc-600 dark:hover:text-zinc-100 dark:aria-pressed:border-indigo-400 dark:aria-pressed:text-indigo-300"
+            className="status-tab"
           >
             {TAB_LABELS[group].label}
             <span
               data-testid={`count-${group}`}
-              className={`min-w-6 rounded-full px-1.5 py-0.5 text-center text-xs tabular-nums ${
+              className={`status-tab-count ${
                 group === "failed" && count ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300" : "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"
               }`}
             >
