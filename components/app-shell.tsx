@@ -32,7 +32,13 @@ export function AppShell({ children }: { children: ReactNode }) {
   const session = useQuery(sessionQueryOptions());
   const signedOut = isApiRequestError(session.error, 401);
   // Component names label every row; fetch them alongside the first page of jobs, not after it.
-  useQuery({ ...componentsQueryOptions(), enabled: session.isSuccess });
+  // In an effect, not a query of the shell's own: one created here, above a page's
+  // HydrationBoundary, made the boundary hydrate the components the server prefetched only in an
+  // effect, so the server rendered guessed names and the browser fetched them again. Effects run
+  // child first: by now a page's prefetched components are in the cache and this asks for nothing.
+  useEffect(() => {
+    if (session.isSuccess) void queryClient.prefetchQuery(componentsQueryOptions());
+  }, [session.isSuccess, queryClient]);
 
   // On a phone the nav scrolls sideways: the current page's item is brought into it.
   const navRef = useRef<HTMLElement>(null);

@@ -49,6 +49,33 @@ test.describe("jobs list", () => {
     await expect(tabs.getByTestId("count-failed")).toHaveText("1 job");
   });
 
+  test("the server's page names each row's component and lists the components to filter by, and the browser does not fetch them again", async ({ page, jobs }) => {
+    // A running job keeps the list polling every few seconds.
+    const long = await jobs.generator({ seconds: 600 });
+    const running = await jobs.run({ component: "jobdeck.generator", config: long.id });
+    await jobs.until(running.id, "processing");
+    const url = listOf("jobdeck.generator", [long.id]);
+    await signInWithDemo(page, url);
+    await expect(row(page, running.id)).toContainText("Data Generator");
+
+    // The page as the server sends it, before any script runs: the catalog's name, not a guess from the id.
+    const html = await (await page.request.get(url)).text();
+    const served = html.slice(html.indexOf(`data-job-id="${running.id}"`));
+    expect(served.slice(0, served.indexOf("</tr>"))).toContain(">Data Generator<");
+    expect(html).toMatch(/<option value="jobdeck\.generator"[^>]*>Data Generator<\/option>/);
+
+    // Loaded again, the browser keeps what the server prefetched: no components request by the
+    // time the list has polled once (every mount effect has run long before).
+    const asked: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/v2/storage/components") asked.push(request.url());
+    });
+    await page.reload();
+    await page.waitForResponse((response) => new URL(response.url()).pathname === "/api/search/jobs");
+    await expect(row(page, running.id)).toContainText("Data Generator");
+    expect(asked).toEqual([]);
+  });
+
   test("filters live in the URL as chips: statuses, exclusions, time, duration, creator, lookup and page size", async ({ page, jobs }) => {
     const quick = await jobs.generator({ seconds: 0 });
     const failing = await jobs.generator({ seconds: 0, fail: true });
