@@ -28,7 +28,8 @@ import type { BulkKillTarget } from "@/lib/queries/use-bulk-kill-jobs";
 const BulkTerminateDialog = lazy(async () => ({ default: (await import("@/components/bulk-terminate-dialog")).BulkTerminateDialog }));
 
 /** The Jobs page: tabs with counts, filters in the URL, the newest jobs first, more on demand. */
-export function JobsPage({ filters }: { filters: JobsFilters }) {
+/** `tableId` names the element around the table (the page's first frame waits for it). */
+export function JobsPage({ filters, tableId }: { filters: JobsFilters; tableId?: string }) {
   const router = useRouter();
   const [isNavigating, startTransition] = useTransition();
   // Chips answer at once; the rows follow when the URL (and so `filters`) has changed.
@@ -49,7 +50,13 @@ export function JobsPage({ filters }: { filters: JobsFilters }) {
         {isNavigating && <Spinner label="Updating…" />}
       </div>
       <JobStatusTabs filters={shownFilters} counts={counts.data} onChange={changeFilters} />
-      <JobsListResults filters={filters} shownFilters={shownFilters} onChange={changeFilters} killableCount={killableCount(filters, counts.data?.byStatus)} />
+      <JobsListResults
+        filters={filters}
+        shownFilters={shownFilters}
+        onChange={changeFilters}
+        killableCount={killableCount(filters, counts.data?.byStatus)}
+        tableId={tableId}
+      />
     </div>
   );
 }
@@ -69,11 +76,13 @@ function JobsListResults({
   shownFilters,
   onChange,
   killableCount,
+  tableId,
 }: {
   filters: JobsFilters;
   shownFilters: JobsFilters;
   onChange: (next: JobsFilters) => void;
   killableCount: number | undefined;
+  tableId: string | undefined;
 }) {
   const session = useQuery(sessionQueryOptions());
   const canManage = session.data?.token.canManageJobs === true;
@@ -239,7 +248,7 @@ function JobsListResults({
         </p>
       )}
 
-      {table}
+      <div id={tableId}>{table}</div>
 
       {!query.isPending && visible.length > 0 && (
         <ListFooter

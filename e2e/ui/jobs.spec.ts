@@ -76,6 +76,26 @@ test.describe("jobs list", () => {
     expect(asked).toEqual([]);
   });
 
+  test("the browser renders no frame of the page until its table is parsed", async ({ page, jobs }) => {
+    const config = await jobs.generator({ seconds: 0 });
+    const done = await jobs.run({ component: "jobdeck.generator", config: config.id });
+    await jobs.until(done.id, "success");
+    const url = listOf("jobdeck.generator", [config.id]);
+    await signInWithDemo(page, url);
+    await expect(row(page, done.id)).toBeVisible();
+
+    // A render-blocking expect link in <head> names the element around the table: a first frame of
+    // the header and filters alone does not come in between and hold the rows back.
+    const html = await (await page.request.get(url)).text();
+    const head = html.slice(0, html.indexOf("</head>"));
+    const target = /<link rel="expect" href="#([^"]+)" blocking="render"\/>/.exec(head)?.[1];
+    expect(target).toBeTruthy();
+    const tableAt = html.indexOf(`id="${target}"`);
+    expect(tableAt).toBeGreaterThan(head.length);
+    expect(html.indexOf(`data-job-id="${done.id}"`)).toBeGreaterThan(tableAt);
+    await expect(page.locator(`#${target}`).locator(`tr[data-job-id="${done.id}"]`)).toBeVisible();
+  });
+
   test("filters live in the URL as chips: statuses, exclusions, time, duration, creator, lookup and page size", async ({ page, jobs }) => {
     const quick = await jobs.generator({ seconds: 0 });
     const failing = await jobs.generator({ seconds: 0, fail: true });
