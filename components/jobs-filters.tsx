@@ -16,11 +16,6 @@ import { sessionQueryOptions } from "@/lib/queries/session";
 
 type Change = (next: JobsFilters) => void;
 
-// Their styles are in app/globals.css (`@layer components`).
-const chipClass = "status-chip";
-const controlClass = "filter-control";
-const labelClass = "filter-label";
-
 const TAB_LABELS: Record<StatusGroup, { label: string; hint: string }> = {
   all: { label: "All", hint: "Every status" },
   running: { label: "Running", hint: "Processing or terminating" },
@@ -170,7 +165,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
       <div id={ids.panel} className={`flex flex-col gap-4 ${panelOpen ? "" : "max-md:hidden"}`}>
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-6">
           <form onSubmit={submitLookup} className="flex flex-col gap-1" role="search" aria-label="Find a job">
-            <label htmlFor={ids.lookup} className={labelClass}>
+            <label htmlFor={ids.lookup} className="filter-label">
               Job or run id <kbd className="ml-1 rounded border max-md:hidden border-zinc-300 px-1 font-sans text-[10px] text-zinc-500 dark:border-zinc-700">/</kbd>
             </label>
             <div className="flex gap-1.5">
@@ -187,7 +182,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
                 placeholder="1234 or 1234.1240"
                 aria-invalid={lookupError ? true : undefined}
                 aria-describedby={lookupError ? ids.lookupError : undefined}
-                className={`${controlClass} min-w-0 flex-1 pr-2.5 font-mono placeholder:font-sans placeholder:text-zinc-400 aria-invalid:ring-red-500`}
+                className="filter-control min-w-0 flex-1 pr-2.5 font-mono placeholder:font-sans placeholder:text-zinc-400 aria-invalid:ring-red-500"
               />
               <Button type="submit" size="sm">
                 Find
@@ -227,7 +222,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
           </FilterField>
 
           <FilterField id={ids.created} label="Created">
-            <select id={ids.created} value={createdValue} onChange={(e) => changeCreated(e.target.value)} className={`${controlClass} pr-8`}>
+            <select id={ids.created} value={createdValue} onChange={(e) => changeCreated(e.target.value)} className="filter-control pr-8">
               <option value="">Any time</option>
               {(Object.keys(CREATED_PRESETS) as CreatedPreset[]).map((preset) => (
                 <option key={preset} value={preset}>
@@ -246,7 +241,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
                 const preset = DURATION_PRESETS.find((p) => p.id === e.target.value)!;
                 onChange({ ...filters, minDuration: preset.min, maxDuration: preset.max });
               }}
-              className={`${controlClass} pr-8`}
+              className="filter-control pr-8"
             >
               {!duration && (
                 <option value="__custom" disabled>
@@ -262,7 +257,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
           </FilterField>
 
           <form onSubmit={submitCreator} className="flex flex-col gap-1">
-            <label htmlFor={ids.creator} className={labelClass}>
+            <label htmlFor={ids.creator} className="filter-label">
               Created by
             </label>
             <div className="flex gap-1.5">
@@ -273,7 +268,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
                 value={creator}
                 onChange={(e) => setCreator(e.target.value)}
                 placeholder="Token description"
-                className={`${controlClass} min-w-0 flex-1 pr-2.5 placeholder:text-zinc-400`}
+                className="filter-control min-w-0 flex-1 pr-2.5 placeholder:text-zinc-400"
               />
               <datalist id={ids.creators}>
                 {creators.map((c) => (
@@ -289,14 +284,14 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
 
         {createdValue === "custom" && hydrated && (
           <fieldset className="flex flex-wrap items-end gap-3">
-            <legend className={`${labelClass} mb-1`}>Created between (your time zone)</legend>
+            <legend className="filter-label mb-1">Created between (your time zone)</legend>
             <FilterField id={ids.from} label="From">
               <input
                 id={ids.from}
                 type="datetime-local"
                 value={toLocalInput(filters.createdFrom)}
                 onChange={(e) => onChange({ ...filters, created: null, createdFrom: fromLocalInput(e.target.value) })}
-                className={`${controlClass} pr-2.5`}
+                className="filter-control pr-2.5"
               />
             </FilterField>
             <FilterField id={ids.to} label="To">
@@ -305,7 +300,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
                 type="datetime-local"
                 value={toLocalInput(filters.createdTo)}
                 onChange={(e) => onChange({ ...filters, created: null, createdTo: fromLocalInput(e.target.value) })}
-                className={`${controlClass} pr-2.5`}
+                className="filter-control pr-2.5"
               />
             </FilterField>
           </fieldset>
@@ -350,7 +345,7 @@ export function JobsFiltersBar({ filters, onChange, creators }: { filters: JobsF
 function FilterField({ id, label, children }: { id: string; label: string; children: ReactNode }) {
   return (
     <div className="flex flex-col gap-1">
-      <label htmlFor={id} className={labelClass}>
+      <label htmlFor={id} className="filter-label">
         {label}
       </label>
       {children}
@@ -381,7 +376,7 @@ function ManyValuesSelect(props: {
       onChange={(e) => props.onPick(e.target.value ? [e.target.value] : [])}
       disabled={props.disabled}
       title={props.title}
-      className={`${controlClass} pr-8 disabled:opacity-60`}
+      className="filter-control pr-8 disabled:opacity-60"
     >
       <option value="">{props.allLabel}</option>
       {props.values.length > 1 && (
@@ -442,7 +437,7 @@ function StatusChips({ filters, onChange }: { filters: JobsFilters; onChange: Ch
               type="button"
               aria-pressed={pressed}
               onClick={() => setChosen(pressed ? chosen.filter((s) => s !== status) : [...chosen, status])}
-              className={`${chipClass} ${mode === "except" ? "aria-pressed:bg-zinc-700 aria-pressed:ring-zinc-700 aria-pressed:line-through dark:aria-pressed:bg-zinc-600 dark:aria-pressed:ring-zinc-600" : ""}`}
+              className={`status-chip ${mode === "except" ? "aria-pressed:bg-zinc-700 aria-pressed:ring-zinc-700 aria-pressed:line-through dark:aria-pressed:bg-zinc-600 dark:aria-pressed:ring-zinc-600" : ""}`}
             >
               <StatusDot status={status} />
               {statusLabel(status)}
