@@ -27,10 +27,10 @@ import type { BulkKillTarget } from "@/lib/queries/use-bulk-kill-jobs";
 /** Opened from a bulk action only: not part of the list's first load. */
 const BulkTerminateDialog = lazy(async () => ({ default: (await import("@/components/bulk-terminate-dialog")).BulkTerminateDialog }));
 
-/** The Jobs page: tabs with counts, filters in the URL, the newest jobs first, more on demand. */
 /** The element around the table, which the page's first frame waits for. */
 const TABLE_ID = "jobs-table";
 
+/** The Jobs page: tabs with counts, filters in the URL, the newest jobs first, more on demand. */
 export function JobsPage({ filters }: { filters: JobsFilters }) {
   const router = useRouter();
   const [isNavigating, startTransition] = useTransition();
