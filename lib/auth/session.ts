@@ -1,8 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
-import { authenticateCaller } from "@/lib/auth/caller";
-import { type AuthContext, hashSecret } from "@/lib/auth/tokens";
+import { hashSecret } from "@/lib/auth/tokens";
 
 export { SESSION_COOKIE } from "@/lib/auth/credentials";
 export const SESSION_DAYS = 14;
@@ -14,11 +13,6 @@ export async function createSession(options: { db: Db; tokenId: number; now?: Da
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
   await options.db.session.create({ data: { idHash: hashSecret(id), tokenId: options.tokenId, expiresAt } });
   return { id, expiresAt };
-}
-
-/** The session's context, or null when it is unknown, expired, or its token was revoked. */
-export async function authenticateSession(options: { db: Db; sessionId: string; now?: Date }): Promise<AuthContext | null> {
-  return (await authenticateCaller({ db: options.db, credential: { kind: "session", sessionId: options.sessionId }, now: options.now }))?.auth ?? null;
 }
 
 export async function deleteSession(options: { db: Db; sessionId: string }): Promise<void> {

@@ -5,24 +5,28 @@ import "server-only";
 import { dehydrate, type DehydratedState, type InfiniteData, QueryClient } from "@tanstack/react-query";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
-import { authenticateSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { authenticateCaller } from "@/lib/auth/caller";
+import { SESSION_COOKIE } from "@/lib/auth/session";
 import type { AuthContext } from "@/lib/auth/tokens";
 import { listComponents } from "@/lib/configurations/configurations";
 import { db } from "@/lib/db";
-import { countJobs } from "@/lib/jobs/count-jobs";
-import { searchJobs } from "@/lib/jobs/search-jobs";
-import { type JobsFilters, jobsFiltersToApi, withoutStatusFilters } from "@/lib/schemas/filters";
-import { countJobsSchema } from "@/lib/schemas/job-counts";
-import { searchJobsSchema } from "@/lib/schemas/jobs";
+import type { JobsFilters } from "@/lib/schemas/filters";
 import type { SessionJson } from "@/lib/schemas/session";
 import { componentKeys, componentsInclude } from "@/lib/queries/components";
 import { type JobsPage, jobKeys } from "@/lib/queries/jobs";
+import { jobsListData, jobsListVersionSql } from "@/lib/queries/jobs-list-data";
 import { sessionKeys } from "@/lib/queries/session";
 
-/** Who the request's session cookie belongs to, once per request; null: not signed in. */
-const requestAuth = cache(async (): Promise<AuthContext | null> => {
+/**
+ * Who the request's session cookie belongs to, once per request, with the version of the
+ * project's job lists in the same query (what the Jobs page's data is kept under); null: not
+ * signed in.
+ */
+const requestAuth = cache(async (): Promise<{ auth: AuthContext; jobsVersion: string | null } | null> => {
   const sessionId = (await cookies()).get(SESSION_COOKIE)?.value;
-  return sessionId ? authenticateSession({ db: db(), sessionId }) : null;
+  if (!sessionId) return null;
+  const found = await authenticateCaller({ db: db(), credential: { kind: "session", sessionId }, extra: jobsListVersionSql });
+  return found && { auth: found.auth, jobsVersion: found.extra };
 });
 
 /** The origin the browser sees, for the jobs' `url` (as lib/api/handler.ts works it out). */
@@ -40,26 +44,24 @@ function toSessionJson(auth: AuthContext): SessionJson {
 
 /** The signed-in session, so the app shell renders its page on the server already. */
 export async function prefetchSession(): Promise<DehydratedState | null> {
-  const auth = await requestAuth();
-  if (!auth) return null;
+  const found = await requestAuth();
+  if (!found) return null;
   const client = new QueryClient();
-  client.setQueryData(sessionKeys.current, toSessionJson(auth));
+  client.setQueryData(sessionKeys.current, toSessionJson(found.auth));
   return dehydrate(client);
 }
 
 /** The first page of the jobs list, its tab counts and the component names, for `filters`. */
 export async function prefetchJobsList(filters: JobsFilters): Promise<DehydratedState | null> {
-  const auth = await requestAuth();
-  if (!auth) return null;
-  const { projectId } = auth;
+  const found = await requestAuth();
+  if (!found) return null;
+  const { projectId } = found.auth;
   try {
-    const search = searchJobsSchema.parse({ ...jobsFiltersToApi(filters), sortBy: "id", sortOrder: "desc", limit: String(filters.limit) });
-    const countParams = jobsFiltersToApi(withoutStatusFilters(filters));
-    const [page, counts, components] = await Promise.all([
-      searchJobs({ db: db(), projectId, input: search, origin: await requestOrigin() }),
-      countJobs({ db: db(), projectId, input: countJobsSchema.parse(countParams) }),
+    const origin = await requestOrigin();
+    const [{ page, counts, countParams }, components] = await Promise.all([
+      jobsListData({ db: db(), projectId, version: found.jobsVersion, filters, origin }),
       // The same answer the browser's components query gets: pages read configurations' rows from it.
-      listComponents({ db: db(), projectId, origin: await requestOrigin(), include: [...componentsInclude] }),
+      listComponents({ db: db(), projectId, origin, include: [...componentsInclude] }),
     ]);
     const client = new QueryClient();
     client.setQueryData<InfiniteData<JobsPage, string | null>>(jobKeys.list(filters), { pages: [page], pageParams: [null] });

@@ -164,7 +164,7 @@ export function looksUpJobs(filters: JobsFilters): boolean {
   return filters.id.length > 0 || filters.runId.length > 0 || filters.parent.length > 0;
 }
 
-type ApiParams = Partial<Record<keyof SearchJobsInput, string | readonly string[]>>;
+export type ApiParams = Partial<Record<keyof SearchJobsInput, string | readonly string[]>>;
 
 /** The search API's parameters for filters (lib/schemas/jobs.ts searchJobsSchema), paging aside. */
 export function jobsFiltersToApi(filters: JobsFilters): ApiParams {
