@@ -3,7 +3,8 @@
 // row of /jobs against the bare page's heading, in Debian's Chromium, each load in a fresh browser
 // context (no cache): when it is in the document (outside a hidden streaming slot) and when it is
 // painted (Element Timing). Prints KB, ratios and the targets (1.25× for weight, 1.3× for the first
-// row). The bare page is measured prerendered (the target's measure) and rendered per request.
+// row). The bare page is measured prerendered (the target's measure), rendered per request, and
+// rendered per request after spending some of the server's CPU (as much as /jobs's answer at most).
 //   npm run bench:pages -- [--loads 9]
 // The bare app is installed once into the system's temporary folder (npm registry) and built there;
 // Jobdeck is started as `npm start` starts it (building when its sources changed), on a fresh
@@ -25,16 +26,20 @@ const loads = opts.quick ? 3 : opts.loads;
 const root = path.resolve(import.meta.dirname, "..");
 const WEIGHT_TARGET = 1.25;
 const FIRST_ROW_TARGET = 1.3;
+/** What the bare page's server spends before answering in the `/busy` rows: up to about /jobs's warm answer. */
+const BUSY_MS = [10, 20, 35];
 
 const version = (pkg: string) => (JSON.parse(readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
 const versions = { next: version("next"), react: version("react"), "react-dom": version("react-dom") };
 
 /**
- * A Next.js app with nothing else, of the versions Jobdeck runs: its one page twice, prerendered
- * (`/`, the target's measure) and rendered for each request as Jobdeck's pages are (`/dynamic`).
+ * A Next.js app with nothing else, of the versions Jobdeck runs: its one page prerendered (`/`,
+ * the target's measure), rendered for each request as Jobdeck's pages are (`/dynamic`), and
+ * rendered for each request after `?ms=` of the server's CPU (`/busy`): how a cold load's first
+ * heading moves with what the server spends on the answer.
  */
 function buildBareApp(): string {
-  const dir = path.join(os.tmpdir(), `jobdeck-bench-bare-next-${versions.next}-${versions.react}-2`);
+  const dir = path.join(os.tmpdir(), `jobdeck-bench-bare-next-${versions.next}-${versions.react}-4`);
   mkdirSync(path.join(dir, "app"), { recursive: true });
   if (!existsSync(path.join(dir, "node_modules/next/package.json"))) {
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bare-next", private: true }));
@@ -48,6 +53,24 @@ function buildBareApp(): string {
     path.join(dir, "app/dynamic/page.jsx"),
     'import { connection } from "next/server";\n\nexport default async function Page() {\n  await connection();\n  return <main><h1>Hello</h1></main>;\n}\n',
   );
+  mkdirSync(path.join(dir, "app/busy"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "app/busy/page.jsx"),
+    `import { connection } from "next/server";
+
+// A fixed amount of work, not a wall-clock wait: under contention it takes longer, as a real answer does.
+const spin = (n) => { let x = 0; for (let i = 0; i < n; i++) x = (x + i * 7) % 1000003; return x; };
+// Iterations per millisecond, measured on the first request (the second run, after the JIT).
+const calibrate = () => { const started = performance.now(); spin(5e6); return 5e6 / (performance.now() - started); };
+let perMs;
+
+export default async function Page({ searchParams }) {
+  await connection();
+  perMs ??= (calibrate(), calibrate());
+  return <main><h1 data-spun={spin(Math.round(perMs * Number((await searchParams).ms ?? 0)))}>Hello</h1></main>;
+}
+`,
+  );
   if (!existsSync(path.join(dir, ".next/BUILD_ID"))) {
     const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { cwd: dir, stdio: "inherit" });
     if (build.status !== 0) throw new Error(`next build of the bare app failed in ${dir}`);
@@ -58,7 +81,11 @@ function buildBareApp(): string {
 async function startBare(dir: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: dir, stdio: "ignore" });
   for (let i = 0; i < 200; i++) {
-    if ((await fetch(`http://127.0.0.1:${port}/`).catch(() => null))?.ok) return child;
+    if ((await fetch(`http://127.0.0.1:${port}/`).catch(() => null))?.ok) {
+      // `/busy` measures its work per millisecond on its first request: here, before Chromium starts.
+      await fetch(`http://127.0.0.1:${port}/busy?ms=0`);
+      return child;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill();
@@ -169,6 +196,7 @@ try {
   ]);
 
   const runs = { bare: [] as Load[], bareDynamic: [] as Load[], signIn: [] as Load[], jobs: [] as Load[] };
+  const busy = new Map(BUSY_MS.map((ms) => [ms, [] as Load[]]));
   // Warm-ups (a fresh server compiles its routes on first use), then turns, so neither server is
   // measured only while the other is busy.
   for (let i = 0; i < 3; i++) {
@@ -176,12 +204,14 @@ try {
     await coldLoad(browser, `http://127.0.0.1:${barePort}/dynamic`, "h1");
     await coldLoad(browser, `${jobdeck.base}/sign-in`, "form");
     await coldLoad(browser, `${jobdeck.base}/jobs`, "tr[data-job-id]", jobdeck.base);
+    await coldLoad(browser, `http://127.0.0.1:${barePort}/busy?ms=${BUSY_MS[0]}`, "h1");
   }
   for (let i = 0; i < loads; i++) {
     runs.bare.push(await coldLoad(browser, `http://127.0.0.1:${barePort}/`, "h1"));
     runs.bareDynamic.push(await coldLoad(browser, `http://127.0.0.1:${barePort}/dynamic`, "h1"));
     runs.signIn.push(await coldLoad(browser, `${jobdeck.base}/sign-in`, "form"));
     runs.jobs.push(await coldLoad(browser, `${jobdeck.base}/jobs`, "tr[data-job-id]", jobdeck.base));
+    for (const [ms, loaded] of busy) loaded.push(await coldLoad(browser, `http://127.0.0.1:${barePort}/busy?ms=${ms}`, "h1"));
   }
   const bareFirst = median(runs.bare.map((r) => r.firstMs));
   const barePainted = median(runs.bare.map((r) => r.paintedMs));
@@ -204,6 +234,7 @@ try {
     row("bare, per request", "h1", runs.bareDynamic),
     row("/sign-in", "the form", runs.signIn),
     row("/jobs (signed in)", "first job row", runs.jobs),
+    ...[...busy].map(([ms, loaded]) => row(`bare + ${ms} ms of CPU`, "h1", loaded)),
   ]);
 
   const session = await fetch(`${jobdeck.base}/api/session`, { method: "POST", headers: { "content-type": "application/json", origin: jobdeck.base }, body: JSON.stringify({ demo: true }) });
@@ -212,12 +243,15 @@ try {
     bare: await warmAnswers(`http://127.0.0.1:${barePort}/dynamic`, null),
     signIn: await warmAnswers(`${jobdeck.base}/sign-in`, null),
     jobs: await warmAnswers(`${jobdeck.base}/jobs`, cookie),
+    busy: [] as [number, { ms: number; htmlKb: number }][],
   };
+  for (const ms of BUSY_MS) warm.busy.push([ms, await warmAnswers(`http://127.0.0.1:${barePort}/busy?ms=${ms}`, null)]);
   const warmRow = (page: string, w: { ms: number; htmlKb: number }) => ({ page, "answer ms (median)": w.ms, "÷ bare": w.ms / warm.bare.ms, "HTML KB": w.htmlKb });
   table("The server's answer alone, warm: 50 requests one after another on one connection, each to its last byte (uncompressed)", [
     warmRow("bare, per request", warm.bare),
     warmRow("/sign-in", warm.signIn),
     warmRow("/jobs (signed in)", warm.jobs),
+    ...warm.busy.map(([ms, w]) => warmRow(`bare + ${ms} ms of CPU`, w)),
   ]);
 } finally {
   await browser.close();
