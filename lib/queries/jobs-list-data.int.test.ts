@@ -17,7 +17,7 @@ describe("the Jobs page's first load, kept while the project's jobs are unchange
       const version = await readVersion({ db: db(), projectId: project.id, version: jobsListVersionSql });
       return jobsListData({ db: db(), projectId: project.id, version, filters, origin: at });
     };
-    return { project, submit, load };
+    return { project, auth, submit, load };
   }
 
   it("hands out what it read again while nothing changed, and reads anew after every kind of change", async () => {
@@ -79,6 +79,25 @@ describe("the Jobs page's first load, kept while the project's jobs are unchange
     expect(await load(lastHour)).not.toBe(await load(lastHour));
     const unknown = () => jobsListData({ db: db(), projectId: project.id, version: null, filters: DEFAULT_JOBS_FILTERS, origin });
     expect(await unknown()).not.toBe(await unknown());
+  });
+
+  it("forgets the least recently used of more than 64 filter sets, and keeps no page of more than 4 million characters of JSON", async () => {
+    const { submit, load } = await newProject();
+    await submit();
+    const byCreator = (n: number) => ({ ...DEFAULT_JOBS_FILTERS, creator: [`creator ${n}`] });
+    const first = await load(byCreator(0));
+    const second = await load(byCreator(1));
+    expect(await load(byCreator(0))).toBe(first); // now the most recently used
+    for (let n = 2; n <= 64; n++) await load(byCreator(n));
+    expect(await load(byCreator(0))).toBe(first);
+    expect(await load(byCreator(1))).not.toBe(second);
+
+    const large = await newProject();
+    await large.submit();
+    const job = await createJob({ db: db(), auth: large.auth, input: { component: "jobdeck.generator", mode: "run", configData: { blob: "x".repeat(4_100_000) } } });
+    const page = await large.load();
+    expect(page.page.jobs[0]?.id).toBe(job.id.toString());
+    expect(await large.load()).not.toBe(page);
   });
 
   it("does not hand one project's jobs to another", async () => {

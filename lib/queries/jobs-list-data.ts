@@ -24,10 +24,34 @@ export const jobsListVersionSql = Prisma.sql`concat_ws('|', ${projectJobsVersion
 /** The Jobs page's first load: its first page of jobs and the tabs' counts (with the parameters they are counted over). */
 export type JobsListData = { page: JobsPage; counts: JobCountsJson; countParams: ApiParams };
 
-/** How many filter sets are kept, the least recently used forgotten first (at most 200 jobs each). */
-const KEPT = 64;
+/**
+ * What is kept, the least recently used forgotten first: at most this many filter sets, and this
+ * many characters of their JSON (jobs carry their configData and results, so a page of 200 can be
+ * large; one bigger than an eighth of it is not kept).
+ */
+const KEPT = { entries: 64, chars: 32_000_000 };
 
-const kept = new Map<string, { version: string; data: JobsListData }>();
+const kept = new Map<string, { version: string; data: JobsListData; chars: number }>();
+let keptChars = 0;
+
+function keep(key: string, entry: { version: string; data: JobsListData }): void {
+  forget(key);
+  const chars = JSON.stringify(entry.data).length;
+  if (chars > KEPT.chars / 8) return;
+  kept.set(key, { ...entry, chars });
+  keptChars += chars;
+  for (const oldest of kept.keys()) {
+    if (kept.size <= KEPT.entries && keptChars <= KEPT.chars) break;
+    forget(oldest);
+  }
+}
+
+function forget(key: string): void {
+  const entry = kept.get(key);
+  if (!entry) return;
+  kept.delete(key);
+  keptChars -= entry.chars;
+}
 
 /**
  * Filters the data of which depends on the time of asking too (a "created in the last day" preset,
@@ -47,6 +71,7 @@ export async function jobsListData(options: { db: Db; projectId: number; version
   const key = keepable(filters) && version !== null ? JSON.stringify([projectId, origin, filters]) : null;
   const hit = key === null ? undefined : kept.get(key);
   if (key !== null && hit?.version === version) {
+    // Most recently used last.
     kept.delete(key);
     kept.set(key, hit);
     return hit.data;
@@ -58,13 +83,6 @@ export async function jobsListData(options: { db: Db; projectId: number; version
     countJobs({ db, projectId, input: countJobsSchema.parse(countParams) }),
   ]);
   const data = { page, counts, countParams };
-  if (key !== null && version !== null) {
-    kept.delete(key);
-    kept.set(key, { version, data });
-    for (const oldest of kept.keys()) {
-      if (kept.size <= KEPT) break;
-      kept.delete(oldest);
-    }
-  }
+  if (key !== null && version !== null) keep(key, { version, data });
   return data;
 }
