@@ -13,7 +13,8 @@ import type { JobsPage } from "@/lib/queries/jobs";
 // (a reload, a second tab, a quiet project). What it read is kept per project, origin and filters
 // beside the version of the project's job lists and counts, and handed out again while the version
 // is the same. The version (lib/jobs/job-version.ts, as the API's ETags use it) is computed in the
-// query that reads the session, so an unchanged page costs one statement instead of three.
+// query that reads the session, so on an unchanged project the page and the counts cost no
+// statement of their own.
 
 /**
  * The version the Jobs page's data rests on, as SQL for authenticateCaller's `extra`: its jobs
