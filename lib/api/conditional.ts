@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type { NextRequest } from "next/server";
 import { bytesOf, carrying } from "@/lib/api/known-bytes";
 import { namesEtag, revalidatedHeaders } from "@/lib/api/poll-cache";
+import { VersionedStore } from "@/lib/versioned-store";
 
 export { revalidatedHeaders };
 
@@ -26,11 +27,8 @@ export type Answer = { status: number; headers: [string, string][]; body: ArrayB
 
 // Kept answers, least recently used first, within a byte budget; and the ETag of each key's latest
 // version, kept longer (it is small), so that an unchanged poll needs no answer built.
-const MAX_KEPT_BYTES = 32_000_000;
-const MAX_ANSWER_BYTES = 1_000_000;
 const MAX_KNOWN_ETAGS = 100_000;
-const kept = new Map<string, { version: string; answer: Answer }>();
-let keptBytes = 0;
+const kept = new VersionedStore<Answer>({ total: 32_000_000, largest: 1_000_000, sizeOf: (answer) => answer.body.byteLength });
 const inFlight = new Map<string, { version: string; answer: Promise<Answer> }>();
 const known = new Map<string, { version: string; etag: string }>();
 
@@ -56,13 +54,8 @@ export async function sharedAnswer(key: string, version: string | null, build: (
       return { status: response.status, headers: [...response.headers], body, etag: answerEtag(key, body) };
     });
   if (version === null) return fresh();
-  const hit = kept.get(key);
-  if (hit?.version === version) {
-    // Refresh its place: the Map's order is least recently used first.
-    kept.delete(key);
-    kept.set(key, hit);
-    return hit.answer;
-  }
+  const hit = kept.get(key, version);
+  if (hit) return hit;
   const pending = inFlight.get(key);
   if (pending?.version === version) return pending.answer;
 
@@ -74,29 +67,12 @@ export async function sharedAnswer(key: string, version: string | null, build: (
       known.delete(key);
       known.set(key, { version, etag: built.etag });
       if (known.size > MAX_KNOWN_ETAGS) known.delete(known.keys().next().value!);
-      if (built.body.byteLength <= MAX_ANSWER_BYTES) keep(key, { version, answer: built });
+      kept.set(key, version, built);
     }
     return built;
   } finally {
     if (inFlight.get(key)?.answer === answer) inFlight.delete(key);
   }
-}
-
-function keep(key: string, entry: { version: string; answer: Answer }) {
-  forget(key);
-  kept.set(key, entry);
-  keptBytes += entry.answer.body.byteLength;
-  for (const oldest of kept.keys()) {
-    if (keptBytes <= MAX_KEPT_BYTES) break;
-    forget(oldest);
-  }
-}
-
-function forget(key: string) {
-  const entry = kept.get(key);
-  if (!entry) return;
-  kept.delete(key);
-  keptBytes -= entry.answer.body.byteLength;
 }
 
 // new Response() copies the bytes it is given, so one kept answer serves any number of requests.

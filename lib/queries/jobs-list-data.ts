@@ -8,6 +8,7 @@ import { type ApiParams, type JobsFilters, jobsFiltersToApi, withoutStatusFilter
 import { type JobCountsJson, countJobsSchema } from "@/lib/schemas/job-counts";
 import { searchJobsSchema } from "@/lib/schemas/jobs";
 import type { JobsPage } from "@/lib/queries/jobs";
+import { VersionedStore } from "@/lib/versioned-store";
 
 // The Jobs page's first load reads the same page and counts again and again while nothing changes
 // (a reload, a second tab, a quiet project). What it read is kept per project, origin and filters
@@ -26,33 +27,10 @@ export const jobsListVersionSql = Prisma.sql`concat_ws('|', ${projectJobsVersion
 export type JobsListData = { page: JobsPage; counts: JobCountsJson; countParams: ApiParams };
 
 /**
- * What is kept, the least recently used forgotten first: at most this many filter sets, and this
- * many characters of their JSON (jobs carry their configData and results, so a page of 200 can be
- * large; one bigger than an eighth of it is not kept).
+ * The kept pages: at most 64 filter sets and 32 million characters of their JSON (jobs carry their
+ * configData and results, so a page of 200 can be large).
  */
-const KEPT = { entries: 64, chars: 32_000_000 };
-
-const kept = new Map<string, { version: string; data: JobsListData; chars: number }>();
-let keptChars = 0;
-
-function keep(key: string, entry: { version: string; data: JobsListData }): void {
-  forget(key);
-  const chars = JSON.stringify(entry.data).length;
-  if (chars > KEPT.chars / 8) return;
-  kept.set(key, { ...entry, chars });
-  keptChars += chars;
-  for (const oldest of kept.keys()) {
-    if (kept.size <= KEPT.entries && keptChars <= KEPT.chars) break;
-    forget(oldest);
-  }
-}
-
-function forget(key: string): void {
-  const entry = kept.get(key);
-  if (!entry) return;
-  kept.delete(key);
-  keptChars -= entry.chars;
-}
+const kept = new VersionedStore<JobsListData>({ entries: 64, total: 32_000_000, largest: 4_000_000, sizeOf: (data) => JSON.stringify(data).length });
 
 /**
  * Filters the data of which depends on the time of asking too (a "created in the last day" preset,
@@ -65,18 +43,13 @@ function keepable(filters: JobsFilters): boolean {
 /**
  * The first page of `filters`' jobs and their counts, as `/api/search/jobs` and its counts answer
  * them. `version` is jobsListVersionSql's value as of now (null: unknown): while it is unchanged,
- * the data read under it is returned again instead of being read.
+ * the data read slot it is returned again instead of being read.
  */
 export async function jobsListData(options: { db: Db; projectId: number; version: string | null; filters: JobsFilters; origin: string }): Promise<JobsListData> {
   const { db, projectId, version, filters, origin } = options;
-  const key = keepable(filters) && version !== null ? JSON.stringify([projectId, origin, filters]) : null;
-  const hit = key === null ? undefined : kept.get(key);
-  if (key !== null && hit?.version === version) {
-    // Most recently used last.
-    kept.delete(key);
-    kept.set(key, hit);
-    return hit.data;
-  }
+  const slot = version !== null && keepable(filters) ? { key: JSON.stringify([projectId, origin, filters]), version } : null;
+  const hit = slot && kept.get(slot.key, slot.version);
+  if (hit) return hit;
   const search = searchJobsSchema.parse({ ...jobsFiltersToApi(filters), sortBy: "id", sortOrder: "desc", limit: String(filters.limit) });
   const countParams = jobsFiltersToApi(withoutStatusFilters(filters));
   const [page, counts] = await Promise.all([
@@ -84,6 +57,6 @@ export async function jobsListData(options: { db: Db; projectId: number; version
     countJobs({ db, projectId, input: countJobsSchema.parse(countParams) }),
   ]);
   const data = { page, counts, countParams };
-  if (key !== null && version !== null) keep(key, { version, data });
+  if (slot) kept.set(slot.key, slot.version, data);
   return data;
 }
