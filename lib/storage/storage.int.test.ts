@@ -395,6 +395,34 @@ describe("sliced files (Keboola's isSliced) on the local backend", () => {
     expect(await getStorageJob({ db: db(), projectId: t.project.id, id: create.id.toString(), origin })).toMatchObject({ status: "success", results: { importedRowsCount: 5, columns: ["id", "name"] } });
   });
 
+  // Both ways in: COPY (a comma) and csv-parse with batched INSERTs (a two-byte delimiter COPY cannot take).
+  it.each([
+    ["COPY", ","],
+    ["csv-parse", "§"],
+  ])("names a bad record's slice and its line within it, and ends each slice's records at its end (%s)", async (_way, delimiter) => {
+    const t = await setup("id,name\n1,Ann\n", ["id"]);
+    const csv = (text: string) => text.replaceAll(",", delimiter);
+    const importSlices = async (texts: string[]) => {
+      const files = [];
+      for (const [i, text] of texts.entries()) files.push(await uploadText(t.auth, filesDir, csv(text), `part${i}.csv`));
+      const sliced = await uploadSliced(t.auth, await Promise.all(files.map(urlOf)));
+      const job = await requestTableImport({ db: db(), auth: t.auth, runId: null, tableId: t.tableId, filesDir, input: importAsyncSchema.parse({ dataFileId: sliced, delimiter }) });
+      await drainStorageJobs(filesDir);
+      return getStorageJob({ db: db(), projectId: t.project.id, id: job.id.toString(), origin });
+    };
+    const failed = (message: RegExp) => ({ status: "error", error: { code: "invalidCsv", message: expect.stringMatching(message) } });
+
+    // The first slice has no line break at its end, and the second starts with a BOM.
+    expect(await importSlices(["2,Bob\n\n3,Cid", "\ufeff4,Dan\n5,Eve,extra\n"])).toMatchObject(failed(/^Slice 2 \(part1\.csv\), line 2: expected 2 values .* found 3/));
+    expect(await importSlices(["2,Bob\n3,Cid\n", "4,Dan\n3,Cyd\n"])).toMatchObject(failed(/^Slice 2 \(part1\.csv\), line 2: primary key id = "3" is already on slice 1 \(part0\.csv\), line 2;/));
+    // A quote a slice leaves open is not closed by the next slice.
+    expect(await importSlices(['2,"Bob', 'by"\n3,Cid\n'])).toMatchObject(failed(/^Slice 1 \(part0\.csv\), line 1: a quoted value opened on this line is never closed/));
+    expect(await rows(t)).toEqual([["1", "Ann"]]);
+
+    expect(await importSlices(["2,Bob\n\n3,Cid", "\ufeff4,Dan\r\n", '5,"Eve\nEva"'])).toMatchObject({ status: "success", results: { importedRowsCount: 4 } });
+    expect(await rows(t)).toEqual([["2", "Bob"], ["3", "Cid"], ["4", "Dan"], ["5", "Eve\nEva"]]);
+  });
+
   it("refuses a manifest whose slice is missing or another project's, naming the slice, and leaves the table as it was", async () => {
     const t = await setup("id,name\n1,Ann\n", ["id"]);
     const other = await createTestProject();

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { CsvCopyScanner, copyCanRead } from "@/lib/storage/csv/copy-csv";
-import { CsvError } from "@/lib/storage/csv/csv-error";
+import { CsvError, LinePlaces } from "@/lib/storage/csv/csv-error";
 import { readCsv } from "@/lib/storage/csv/read-csv";
 
 /** Runs the scanner over the bytes in small chunks; returns what COPY would get, or the error. */
@@ -95,6 +95,38 @@ describe("CsvCopyScanner", () => {
   it("can leave the line out, and then encloses a record that is COPY's end marker", () => {
     const scanner = new CsvCopyScanner({ delimiter: ",", enclosure: '"', lineColumn: false });
     expect(scanner.write(Buffer.from("a\r\nx\r\n\\.\r\n"))?.toString()).toBe('x\n"\\."\n');
+  });
+
+  it("ends each slice's records at the slice's end: the next slice starts a new line and may start with a BOM", () => {
+    const scanner = new CsvCopyScanner({ delimiter: ",", enclosure: '"', header: ["a", "b"] });
+    const out: string[] = [];
+    const firstLines: number[] = [];
+    for (const slice of ["1,x\r", "\n2,y", "\ufeff3,z\n"]) {
+      firstLines.push(scanner.currentLine);
+      out.push(scanner.write(Buffer.from(slice))?.toString() ?? "", scanner.endSlice()?.toString() ?? "");
+    }
+    out.push(scanner.end()?.toString() ?? "");
+    expect(out.join("")).toBe("1,x,1\n2,y,3\n3,z,4\n");
+    expect(firstLines).toEqual([1, 2, 4]);
+
+    const open = new CsvCopyScanner({ delimiter: ",", enclosure: '"', header: ["a", "b"] });
+    open.write(Buffer.from('1,x\n2,"y\n'));
+    expect(() => open.endSlice()).toThrow(/^Line 2: a quoted value opened on this line is never closed/);
+    const split = new CsvCopyScanner({ delimiter: ",", enclosure: '"', header: ["a"] });
+    split.write(Buffer.from([0x31, 0x0a, 0xc5]));
+    expect(() => split.endSlice()).toThrow(/^Line 2: the file is not valid UTF-8/);
+  });
+
+  it("names a line by its slice once the lines are a sliced file's", () => {
+    const places = new LinePlaces();
+    expect(places.of(3)).toBe("line 3");
+    expect(places.placed(new CsvError(3, "bad"))).toMatchObject({ message: "Line 3: bad" });
+    places.beginSlice("part0.csv", 1);
+    places.beginSlice("part1.csv", 4);
+    expect([places.of(3), places.of(4), places.of(9)]).toEqual(["slice 1 (part0.csv), line 3", "slice 2 (part1.csv), line 1", "slice 2 (part1.csv), line 6"]);
+    expect(places.placed(new CsvError(5, "bad"))).toMatchObject({ line: 5, message: "Slice 2 (part1.csv), line 2: bad" });
+    const other = new Error("x");
+    expect(places.placed(other)).toBe(other);
   });
 
   it("knows which dialects COPY can read", () => {

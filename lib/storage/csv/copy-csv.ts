@@ -123,6 +123,33 @@ export class CsvCopyScanner {
     return out;
   }
 
+  /** The line being read: where the next record starts, between chunks or slices. */
+  get currentLine(): number {
+    return this.line;
+  }
+
+  /**
+   * The end of one slice of a sliced file, whose next slice starts a new record on a new line (and
+   * may start with its own BOM): the slice's last record (it need not end in a line break), after
+   * the checks that an unfinished slice fails, as at the file's end.
+   */
+  endSlice(): Buffer | null {
+    if (this.utf8Carry.length > 0) throw new CsvError(this.line, CSV_PROBLEMS.notUtf8);
+    if (this.state === QUOTED || this.state === ESCAPED) throw new CsvError(this.recordLine, CSV_PROBLEMS.unclosedQuote);
+    const unfinished = this.carryBytes > 0 || this.fields > 0 || this.state !== FIELD_START;
+    const empty = Buffer.alloc(0);
+    const out = this.output(empty, 0, 1);
+    const at = { pos: 0 };
+    if (unfinished) {
+      this.endRecord(empty, 0, out, at);
+      this.line++;
+      this.recordLine = this.line;
+    }
+    this.skipLf = false;
+    this.started = false;
+    return at.pos > 0 ? out.subarray(0, at.pos) : null;
+  }
+
   /** The last record (a file need not end in a line break); throws on what an unfinished file leaves open. */
   end(): Buffer | null {
     if (this.utf8Carry.length > 0) throw new CsvError(this.line, CSV_PROBLEMS.notUtf8);

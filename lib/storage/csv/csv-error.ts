@@ -1,11 +1,42 @@
-/** A problem in a CSV file, with the (1-based) line it is on. Its message names both. */
+/**
+ * A problem in a CSV file, with the (1-based) line it is on. Its message names both: the place is
+ * "line 5", or in a sliced file the slice and its own line (LinePlaces).
+ */
 export class CsvError extends Error {
   constructor(
     readonly line: number,
     readonly problem: string,
+    readonly place = `line ${line}`,
   ) {
-    super(`Line ${line}: ${problem}`);
+    super(`${place.charAt(0).toUpperCase()}${place.slice(1)}: ${problem}`);
     this.name = "CsvError";
+  }
+}
+
+/**
+ * Names the lines of a file's records. A sliced file's slices are read as one run of lines, each
+ * slice starting on a new one; a line is named by its slice and its line within that slice:
+ * "slice 2 (part1.csv), line 5". Without slices it is "line 5".
+ */
+export class LinePlaces {
+  private readonly slices: { name: string; first: number }[] = [];
+
+  /** A slice begins on line `first` of the run. */
+  beginSlice(name: string, first: number): void {
+    this.slices.push({ name, first });
+  }
+
+  of(line: number): string {
+    for (let i = this.slices.length - 1; i >= 0; i--) {
+      const slice = this.slices[i]!;
+      if (line >= slice.first) return `slice ${i + 1} (${slice.name}), line ${line - slice.first + 1}`;
+    }
+    return `line ${line}`;
+  }
+
+  /** A CsvError of the run named by its slice; anything else as it is. */
+  placed(error: unknown): unknown {
+    return error instanceof CsvError && this.slices.length > 0 ? new CsvError(error.line, error.problem, this.of(error.line)) : error;
   }
 }
 

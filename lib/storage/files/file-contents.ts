@@ -43,22 +43,38 @@ export function decompressed(stream: Readable): Readable {
   ).on("close", () => stream.destroy());
 }
 
+/** One slice of a sliced File, its bytes decompressed. */
+export type SlicePart = { index: number; name: string; stream: Readable };
+
 /**
- * A sliced file's slices one after another, each decompressed on its own (a slice may be gzip),
- * as one stream: read a slice at a time, never held whole. A slice that does not end in a line
- * break gets one, so that its last record does not run into the next slice's first. Every slice
- * is checked to be there before the stream is given (StorageJobError "invalidSlice" or
- * "invalidManifest" otherwise); one deleted meanwhile ends the stream in "invalidSlice".
+ * A sliced file's slices in the manifest's order, each decompressed on its own (a slice may be
+ * gzip) and opened only when the one before has been taken. Every slice is checked to be there
+ * before the first is given (StorageJobError "invalidSlice" or "invalidManifest" otherwise); one
+ * deleted meanwhile ends the slices in "invalidSlice". Whoever takes a slice reads or destroys it.
+ */
+export async function openSlices(options: { db: Db; file: File; store: FileStore }): Promise<AsyncGenerator<SlicePart>> {
+  const slices = await resolveSlices(options);
+  return (async function* () {
+    for (const [index, slice] of slices.entries()) {
+      const found = await options.store.get(slice.key);
+      if (!found) throw new StorageJobError("invalidSlice", `Slice ${index + 1} of the sliced file's manifest (${slice.url.slice(0, 200)}) has no contents in Jobdeck's file store (it was deleted).`);
+      yield { index, name: slice.name, stream: decompressed(found.stream) };
+    }
+  })();
+}
+
+/**
+ * A sliced file's slices one after another as one stream (openSlices), read a slice at a time,
+ * never held whole. A slice that does not end in a line break gets one, so that its last record
+ * does not run into the next slice's first.
  */
 export async function openSlicedContents(options: { db: Db; file: File; store: FileStore }): Promise<Readable> {
-  const slices = await resolveSlices(options);
+  const slices = await openSlices(options);
   let current: Readable | null = null;
   return Readable.from(
     (async function* () {
-      for (const [index, slice] of slices.entries()) {
-        const found = await options.store.get(slice.key);
-        if (!found) throw new StorageJobError("invalidSlice", `Slice ${index + 1} of the sliced file's manifest (${slice.url.slice(0, 200)}) has no contents in Jobdeck's file store (it was deleted).`);
-        current = decompressed(found.stream);
+      for await (const slice of slices) {
+        current = slice.stream;
         let last = LF;
         for await (const chunk of current as AsyncIterable<Buffer>) {
           if (chunk.length === 0) continue;

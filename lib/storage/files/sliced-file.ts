@@ -16,7 +16,8 @@ import { StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 const MAX_SLICES = 10_000;
 
-export type Slice = { url: string; key: string; size: number };
+/** One slice: its manifest url, its store key and size, and the name its errors give (the File's name, or the last part of its key). */
+export type Slice = { url: string; key: string; size: number; name: string };
 
 const manifestSchema = z.object({ entries: z.array(z.object({ url: z.string().min(1).max(4096) }).loose()).min(1).max(MAX_SLICES) }).loose();
 
@@ -101,22 +102,26 @@ export async function resolveSlices(options: { db: Db; file: File; store: FileSt
   for (const [index, { url }] of manifest.entries.entries()) {
     const entry = named[index]!;
     let key: string;
+    let name: string;
     if ("fileId" in entry) {
       const slice = byId.get(entry.fileId);
       if (!slice) throw refuse(index, url, `names file ${entry.fileId}, which is not a file of this project (or has expired)`);
       if (slice.isSliced) throw refuse(index, url, `names file ${slice.id}, which is itself sliced`);
       key = slice.storagePath;
+      name = slice.name;
     } else if (entry.key.startsWith(file.storagePath) && entry.key !== manifestKey(file)) {
       key = entry.key;
+      name = entry.key.slice(file.storagePath.length).replace(/^\/+/, "") || entry.key;
     } else {
       if (!entry.key.startsWith(`${file.projectId}/`)) throw refuse(index, url, "is a file of another project");
       const slice = byPath.get(entry.key);
       if (!slice) throw refuse(index, url, "is not a file of this project (or has expired)");
       key = slice.storagePath;
+      name = slice.name;
     }
     const found = await store.stat(key);
     if (!found) throw refuse(index, url, "has no contents in Jobdeck's file store (it was never uploaded, or was deleted)");
-    slices.push({ url, key, size: found.size });
+    slices.push({ url, key, size: found.size, name: name.slice(0, 200) });
   }
   return slices;
 }

@@ -10,11 +10,11 @@ import { type Db, driverOf } from "@/lib/db";
 import type { File } from "@/lib/generated/prisma/client";
 import { copyIn } from "@/lib/storage/copy";
 import { CsvCopyScanner, copyCanRead } from "@/lib/storage/csv/copy-csv";
-import { CSV_PROBLEMS, CsvError } from "@/lib/storage/csv/csv-error";
+import { CSV_PROBLEMS, CsvError, LinePlaces } from "@/lib/storage/csv/csv-error";
 import { type CsvDialect, readCsv } from "@/lib/storage/csv/read-csv";
 import type { FileStore } from "@/lib/storage/files/file-store";
 import { openStoredFile } from "@/lib/storage/files/open-file";
-import { decompressed, openSlicedContents } from "@/lib/storage/files/file-contents";
+import { decompressed, openSlices } from "@/lib/storage/files/file-contents";
 import { columnNamesProblem, newStagingName, quoteIdent, sqlLiteral, storageTableRef } from "@/lib/storage/identifiers";
 import { sqlStateOf, StorageJobError } from "@/lib/storage/jobs/storage-job-error";
 import { createDataTable, createStagingTable, dropDataTable, findDuplicateKey, insertStagingBatch } from "@/lib/storage/table-sql";
@@ -30,6 +30,8 @@ export type Staged = {
   rows: number;
   /** The staging column of each of `columns` (the table's order). */
   positionsOf(columns: readonly string[]): number[];
+  /** How errors name a `_line`: "line 5", or in a sliced file its slice and line (LinePlaces). */
+  placeOf(line: number): string;
   drop(): Promise<void>;
 };
 
@@ -71,10 +73,42 @@ export async function stageCsvFile(options: StageOptions): Promise<Staged> {
   if (options.file.isSliced && !options.header) {
     throw new StorageJobError("columnsRequired", `File ${options.file.id} is sliced: its slices have no header, so the import needs the columns (columns, or the table's).`);
   }
-  const stream = options.file.isSliced ? await openSlicedContents({ db: options.db, file: options.file, store: options.files }) : decompressed(await openOne(options.file, options.files));
+  const contents = await openContents(options);
   const driver = driverOf(options.db);
-  if (driver && copyCanRead(options.dialect ?? {})) return stageByCopy(options, stream, driver);
-  return stageByRows(options, stream);
+  try {
+    if (driver && copyCanRead(options.dialect ?? {})) return await stageByCopy(options, contents, driver);
+    return await stageByRows(options, contents);
+  } catch (error) {
+    contents.close();
+    throw contents.places.placed(error);
+  }
+}
+
+/** A file's contents: one part, or a sliced file's slices one at a time; `places` names their lines. */
+type Part = { name: string | null; stream: Readable };
+type Contents = { parts: AsyncIterable<Part> | Iterable<Part>; places: LinePlaces; close(): void };
+
+async function openContents(options: StageOptions): Promise<Contents> {
+  const places = new LinePlaces();
+  if (!options.file.isSliced) {
+    const stream = decompressed(await openOne(options.file, options.files));
+    return { parts: [{ name: null, stream }], places, close: () => stream.destroy() };
+  }
+  const slices = await openSlices({ db: options.db, file: options.file, store: options.files });
+  let current: Readable | null = null;
+  return {
+    parts: (async function* () {
+      for await (const slice of slices) {
+        current = slice.stream;
+        yield slice;
+      }
+    })(),
+    places,
+    close: () => {
+      current?.destroy();
+      void slices.return(undefined);
+    },
+  };
 }
 
 async function openOne(file: File, files: FileStore): Promise<Readable> {
@@ -87,9 +121,10 @@ async function openOne(file: File, files: FileStore): Promise<Readable> {
 
 /**
  * COPY into the staging table. The header is read first (the staging table's width comes from
- * it), then the checked records stream into COPY with the line each ends on as `_line`.
+ * it), then the checked records stream into COPY with the line each ends on as `_line`. A sliced
+ * file's slices are checked one by one (each ends its own records) and numbered on as one run.
  */
-async function stageByCopy(options: StageOptions, stream: Readable, driver: NonNullable<ReturnType<typeof driverOf>>): Promise<Staged> {
+async function stageByCopy(options: StageOptions, contents: Contents, driver: NonNullable<ReturnType<typeof driverOf>>): Promise<Staged> {
   const { db } = options;
   const name = newStagingName(options.jobId);
   const delimiter = options.dialect?.delimiter ?? ",";
@@ -107,7 +142,22 @@ async function stageByCopy(options: StageOptions, stream: Readable, driver: NonN
       if (problem) throw new CsvError(line, problem);
     },
   });
-  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // COPY's input: the records of each part, as the scanner writes them.
+  const records = (async function* () {
+    for await (const part of contents.parts) {
+      if (part.name !== null) contents.places.beginSlice(part.name, scanner.currentLine);
+      for await (const chunk of part.stream as AsyncIterable<Buffer>) {
+        const out = scanner.write(chunk);
+        if (out) yield out;
+      }
+      if (part.name !== null) {
+        const out = scanner.endSlice();
+        if (out) yield out;
+      }
+    }
+    const last = scanner.end();
+    if (last) yield last;
+  })();
   // What the scanner wrote before the header was known (the header's own chunk holds records too).
   const early: Buffer[] = [];
   let ended = false;
@@ -115,15 +165,12 @@ async function stageByCopy(options: StageOptions, stream: Readable, driver: NonN
   const drop = () => dropDataTable(db, name);
   try {
     while (scanner.header === null) {
-      const next = await chunks.next();
+      const next = await records.next();
       if (next.done) {
-        const last = scanner.end();
-        if (last) early.push(last);
         ended = true;
         break;
       }
-      const out = scanner.write(next.value);
-      if (out) early.push(out);
+      early.push(next.value);
     }
     const header = scanner.header!;
     if (shape === "table") await createDataTable(db, { sqlName: name, columns: header, primaryKey: [] });
@@ -131,13 +178,7 @@ async function stageByCopy(options: StageOptions, stream: Readable, driver: NonN
     created = true;
     const input = async function* () {
       yield* early.splice(0);
-      if (ended) return;
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-        const out = scanner.write(next.value);
-        if (out) yield out;
-      }
-      const last = scanner.end();
-      if (last) yield last;
+      if (!ended) yield* records;
     };
     const columns = shape === "table" ? header.map(quoteIdent).join(", ") : header.map((_, i) => `c${i}`).join(", ");
     await copyIn(driver, {
@@ -147,16 +188,18 @@ async function stageByCopy(options: StageOptions, stream: Readable, driver: NonN
       input: input(),
     });
   } catch (error) {
-    stream.destroy();
     if (created) await drop().catch(() => undefined);
     throw error;
   }
   const header = scanner.header!;
-  return { name, shape, header, rows: scanner.rows, positionsOf: (columns) => columns.map((c) => header.indexOf(c)), drop };
+  return { name, shape, header, rows: scanner.rows, positionsOf: (columns) => columns.map((c) => header.indexOf(c)), placeOf: (line) => contents.places.of(line), drop };
 }
 
-/** csv-parse and batched INSERTs (one jsonb parameter a batch). */
-async function stageByRows(options: StageOptions, stream: Readable): Promise<Staged> {
+/**
+ * csv-parse and batched INSERTs (one jsonb parameter a batch). A sliced file's slices are parsed
+ * one by one and numbered on as one run, each slice starting after the last line of the one before.
+ */
+async function stageByRows(options: StageOptions, contents: Contents): Promise<Staged> {
   const { db } = options;
   const name = newStagingName(options.jobId);
   let header: string[] | null = null;
@@ -183,26 +226,38 @@ async function stageByRows(options: StageOptions, stream: Readable): Promise<Sta
   };
   const drop = () => dropDataTable(db, name);
   try {
-    for await (const record of readCsv(stream, options.dialect)) {
-      if (header === null) {
-        header = record.values.map((v) => v.trim());
-        const problem = headerProblem(header, options.expectedColumns);
-        if (problem) throw new CsvError(record.line, problem);
-        await createStagingTable(db, { name, width: header.length });
-        created = true;
-        continue;
+    // The run's line before each part's first.
+    let before = 0;
+    for await (const part of contents.parts) {
+      if (part.name !== null) contents.places.beginSlice(part.name, before + 1);
+      let last = 0;
+      try {
+        for await (const record of readCsv(part.stream, options.dialect)) {
+          const line = before + record.line;
+          last = record.line;
+          if (header === null) {
+            header = record.values.map((v) => v.trim());
+            const problem = headerProblem(header, options.expectedColumns);
+            if (problem) throw new CsvError(line, problem);
+            await createStagingTable(db, { name, width: header.length });
+            created = true;
+            continue;
+          }
+          const json = JSON.stringify([line, ...record.values]);
+          batch.push(json);
+          batchBytes += json.length;
+          rows++;
+          if (batch.length >= BATCH_ROWS || batchBytes >= BATCH_BYTES) await flush();
+        }
+      } catch (error) {
+        throw error instanceof CsvError && before > 0 ? new CsvError(before + error.line, error.problem) : error;
       }
-      const json = JSON.stringify([record.line, ...record.values]);
-      batch.push(json);
-      batchBytes += json.length;
-      rows++;
-      if (batch.length >= BATCH_ROWS || batchBytes >= BATCH_BYTES) await flush();
+      before += last;
     }
     if (header === null) throw new CsvError(1, CSV_PROBLEMS.empty);
     await flush();
     await inFlight;
   } catch (error) {
-    stream.destroy();
     await inFlight.catch(() => undefined);
     if (created) await drop().catch(() => undefined);
     throw error;
@@ -214,6 +269,7 @@ async function stageByRows(options: StageOptions, stream: Readable): Promise<Sta
     header: finalHeader,
     rows,
     positionsOf: (columns) => columns.map((c) => finalHeader.indexOf(c)),
+    placeOf: (line) => contents.places.of(line),
     drop,
   };
 }
@@ -224,7 +280,7 @@ export async function assertUniqueKeys(db: Db, staged: Staged, primaryKey: reado
   const duplicate = await findDuplicateKey(db, { name: staged.name, keyPositions: staged.positionsOf(primaryKey) });
   if (!duplicate) return;
   const key = primaryKey.map((c, i) => `${c} = "${(duplicate.key[i] ?? "").slice(0, 100)}"`).join(", ");
-  throw new CsvError(duplicate.line, `primary key ${key} is already on line ${duplicate.firstLine}; a file may hold each key once`);
+  throw new CsvError(duplicate.line, `primary key ${key} is already on ${staged.placeOf(duplicate.firstLine)}; a file may hold each key once`, staged.placeOf(duplicate.line));
 }
 
 /** A key the database found twice: a unique violation, or an upsert that met the same row twice. */
