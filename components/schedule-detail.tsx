@@ -14,7 +14,6 @@ import { isApiRequestError } from "@/lib/queries/api-fetch";
 import { configurationHref } from "@/components/hrefs";
 import { deleteSchedule, scheduleKeys, scheduleQueryOptions, updateSchedule } from "@/lib/queries/schedules";
 import { sessionQueryOptions } from "@/lib/queries/session";
-import { describeCron } from "@/lib/schedules/cron";
 import type { ScheduleJson } from "@/lib/schemas/schedules";
 
 /** One schedule: when it runs, what, its recent slots (with the job each made or why none), pause/resume, edit, delete. */
@@ -81,7 +80,7 @@ function ScheduleView({ schedule: s, onEdit }: { schedule: ScheduleJson; onEdit:
             <ScheduleStateBadge schedule={s} />
           </div>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            {describeCron(s.schedule.cronTab)} · <span className="font-mono">{s.schedule.cronTab}</span> · {s.schedule.timezone}
+            {s.cronDescription} · <span className="font-mono">{s.schedule.cronTab}</span> · {s.schedule.timezone}
           </p>
         </div>
         {canManage && (

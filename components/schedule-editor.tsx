@@ -1,17 +1,17 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, type ReactNode, useId, useMemo, useState } from "react";
 import { localTimeZone } from "@/components/format";
 import { Button, Card } from "@/components/ui";
+import { useDebouncedValue } from "@/components/use-debounced-value";
 import { isApiRequestError } from "@/lib/queries/api-fetch";
 import { componentsQueryOptions } from "@/lib/queries/components";
-import { type ScheduleBody, createSchedule, scheduleKeys, updateSchedule } from "@/lib/queries/schedules";
-import { cronProblem, describeCron, nextSlots } from "@/lib/schedules/cron";
+import { type ScheduleBody, createSchedule, scheduleKeys, schedulePreviewQueryOptions, updateSchedule } from "@/lib/queries/schedules";
 import { JOB_MODES } from "@/lib/jobs/state";
 import { SCHEDULER_COMPONENT } from "@/lib/schedules/component";
-import type { ScheduleJson } from "@/lib/schemas/schedules";
+import type { ScheduleJson, SchedulePreviewJson } from "@/lib/schemas/schedules";
 
 const controlClass =
   "w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-zinc-900 ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-500 aria-[invalid=true]:ring-red-500 dark:bg-zinc-950 dark:text-zinc-100 dark:ring-zinc-700";
@@ -45,7 +45,7 @@ function timeZones(): string[] {
 /**
  * Creates or edits a schedule: what it runs (a configuration, optionally some rows, the mode) and
  * when (a cron expression in a time zone), with the expression read for people and the next five
- * runs as the server will compute them (the same croner rules run here).
+ * runs, asked of the server as one types (it reads them as its scheduler will).
  */
 export function ScheduleEditor({ initial, onDone }: { initial?: ScheduleJson; onDone?: () => void }) {
   const router = useRouter();
@@ -67,8 +67,8 @@ export function ScheduleEditor({ initial, onDone }: { initial?: ScheduleJson; on
     [components.data],
   );
   const chosen = configurations.find((c) => c.key === target);
-  const problem = useMemo(() => (cronTab.trim() ? cronProblem(cronTab, timezone) : { field: "cronTab" as const, message: "Enter a cron expression." }), [cronTab, timezone]);
-  const upcoming = useMemo(() => (problem ? [] : nextSlots({ cronTab, timezone, after: new Date(), count: 5 }).map((d) => d.toISOString())), [problem, cronTab, timezone]);
+  const when = useCronPreview(cronTab, timezone);
+  const problem = when.problem;
 
   const save = useMutation({
     mutationFn: async () => {
@@ -91,7 +91,7 @@ export function ScheduleEditor({ initial, onDone }: { initial?: ScheduleJson; on
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!problem && name.trim() && target) save.mutate();
+    if (when.ready && name.trim() && target) save.mutate();
   };
 
   return (
@@ -188,22 +188,22 @@ export function ScheduleEditor({ initial, onDone }: { initial?: ScheduleJson; on
         </div>
 
         <div id={ids.reading} className="rounded-lg bg-zinc-50 p-4 text-sm dark:bg-zinc-950/60" aria-live="polite">
-          {problem ? (
-            <p className="text-zinc-500 dark:text-zinc-400">The next runs appear here once the expression and the time zone are valid.</p>
-          ) : (
-            <>
+          {when.preview ? (
+            <div className={when.ready ? undefined : "opacity-60"}>
               <p className="font-medium text-zinc-900 dark:text-zinc-100" data-testid="cron-reading">
-                {describeCron(cronTab)} <span className="font-normal text-zinc-500 dark:text-zinc-400">({timezone})</span>
+                {when.preview.description} <span className="font-normal text-zinc-500 dark:text-zinc-400">({when.preview.timezone})</span>
               </p>
               <p className="mt-3 text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Next five runs</p>
               <ol className="mt-1 space-y-0.5 tabular-nums" data-testid="next-runs">
-                {upcoming.map((iso) => (
+                {when.preview.nextRuns.map((iso) => (
                   <li key={iso} title={iso}>
-                    {formatSlot(iso, timezone)}
+                    {formatSlot(iso, when.preview!.timezone)}
                   </li>
                 ))}
               </ol>
-            </>
+            </div>
+          ) : (
+            <p className="text-zinc-500 dark:text-zinc-400">{when.failed ?? "The next runs appear here once the expression and the time zone are valid."}</p>
           )}
         </div>
 
@@ -218,13 +218,44 @@ export function ScheduleEditor({ initial, onDone }: { initial?: ScheduleJson; on
               Cancel
             </Button>
           )}
-          <Button type="submit" variant="primary" disabled={save.isPending || problem !== null || !name.trim() || !target}>
+          <Button type="submit" variant="primary" disabled={save.isPending || !when.ready || !name.trim() || !target}>
             {save.isPending ? "Saving…" : initial ? "Save schedule" : "Create schedule"}
           </Button>
         </div>
       </form>
     </Card>
   );
+}
+
+type CronReading = {
+  /** The server's reading of what is typed: null while it is asked, or when the input is invalid. */
+  preview: SchedulePreviewJson | null;
+  /** True when `preview` is of exactly what is typed now. */
+  ready: boolean;
+  problem: { field: "cronTab" | "timezone"; message: string } | null;
+  /** Why the server could not be asked (not a problem of the input). */
+  failed: string | null;
+};
+
+/**
+ * The cronTab and time zone as the server reads them, asked once typing pauses. The last reading
+ * stays shown (dimmed, not ready) while the next is asked, so the preview does not flicker.
+ */
+function useCronPreview(cronTab: string, timezone: string): CronReading {
+  const typed = { cronTab: cronTab.trim(), timezone: timezone.trim() };
+  const asked = { cronTab: useDebouncedValue(typed.cronTab, 250), timezone: useDebouncedValue(typed.timezone, 250) };
+  const settled = asked.cronTab === typed.cronTab && asked.timezone === typed.timezone;
+  const query = useQuery({ ...schedulePreviewQueryOptions(asked.cronTab, asked.timezone), enabled: asked.cronTab !== "", placeholderData: keepPreviousData });
+  if (typed.cronTab === "") return { preview: null, ready: false, problem: { field: "cronTab", message: "Enter a cron expression." }, failed: null };
+  const error = query.error;
+  const field = isApiRequestError(error, 422) ? error.field : undefined;
+  if (field === "cronTab" || field === "timezone") {
+    // The server names the field before its words ("cronTab: …"); the form names it already.
+    return { preview: null, ready: false, problem: { field, message: error!.message.replace(/^(cronTab|timezone): /, "") }, failed: null };
+  }
+  if (error) return { preview: null, ready: false, problem: null, failed: `Could not read the expression: ${error.message}` };
+  const preview = query.data ?? null;
+  return { preview, ready: settled && preview !== null && !query.isPlaceholderData, problem: null, failed: null };
 }
 
 function Labelled({ id, label, error, children }: { id: string; label: string; error?: string; children: ReactNode }) {

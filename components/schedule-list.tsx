@@ -8,7 +8,6 @@ import { ScheduleStateBadge } from "@/components/schedule-state";
 import { buttonClass, Card, EmptyState, ErrorState, Skeleton } from "@/components/ui";
 import { schedulesQueryOptions } from "@/lib/queries/schedules";
 import { sessionQueryOptions } from "@/lib/queries/session";
-import { describeCron } from "@/lib/schedules/cron";
 import type { ScheduleJson } from "@/lib/schemas/schedules";
 
 /** The Schedules page: every schedule of the project, when it runs next and how its last slot went. */
@@ -73,7 +72,7 @@ function ScheduleItem({ schedule: s }: { schedule: ScheduleJson }) {
               <ScheduleStateBadge schedule={s} />
             </div>
             <p className="text-sm text-zinc-700 dark:text-zinc-300">
-              {describeCron(s.schedule.cronTab)} <span className="text-zinc-500 dark:text-zinc-400">· {s.schedule.timezone}</span>
+              {s.cronDescription} <span className="text-zinc-500 dark:text-zinc-400">· {s.schedule.timezone}</span>
             </p>
             <p className="truncate text-sm text-zinc-500 dark:text-zinc-400">
               Runs {s.targetName ?? `${s.target.componentId}/${s.target.configurationId}`}

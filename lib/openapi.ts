@@ -9,7 +9,7 @@ import { countJobsSchema, jobCountsSchema } from "@/lib/schemas/job-counts";
 import { createJobSchema, jobSchema, runAgainSchema, searchJobsSchema } from "@/lib/schemas/jobs";
 import { harperJobSchema, operationSchema, startedJobSchema } from "@/lib/schemas/operations";
 import { bucketSchema, createBucketSchema, createTableAsyncSchema, deleteBucketSchema, deleteRowsSchema, fileDetailQuerySchema, fileSchema, importAsyncSchema, listFilesSchema, listStorageJobsSchema, listTablesSchema, prepareFileSchema, preparedFileSchema, previewJsonSchema, previewQuerySchema, storageJobSchema, tableSchema, uploadFileQuerySchema } from "@/lib/schemas/storage";
-import { activateScheduleSchema, listSchedulesQuerySchema, scheduleSchema, schedulerConfigurationSchema, updateScheduleSchema } from "@/lib/schemas/schedules";
+import { activateScheduleSchema, listSchedulesQuerySchema, previewScheduleQuerySchema, schedulePreviewSchema, scheduleSchema, schedulerConfigurationSchema, updateScheduleSchema } from "@/lib/schemas/schedules";
 import { createTokenSchema, tokenSchema } from "@/lib/schemas/tokens";
 import { createTriggerSchema, triggerSchema, updateTriggerSchema } from "@/lib/schemas/triggers";
 import { createSubscriptionSchema, deliverySchema, subscriptionSchema } from "@/lib/schemas/notifications";
@@ -51,6 +51,7 @@ const components: Record<string, z.ZodType> = {
   Subscription: subscriptionSchema,
   Delivery: deliverySchema,
   Schedule: scheduleSchema,
+  SchedulePreview: schedulePreviewSchema,
   Trigger: triggerSchema,
   SchedulerConfiguration: schedulerConfigurationSchema,
   Error: errorSchema,
@@ -632,6 +633,14 @@ function schedulePaths({ body, ok }: Helpers) {
         description: "Activating an already active configuration again re-reads it (200). The schedule gets its own token. Missed slots while nothing ran become one catch-up run.",
         requestBody: body(activateScheduleSchema),
         responses: { ...ok("The new schedule", ref("Schedule"), "201"), ...ok("The schedule, re-read from its configuration", ref("Schedule")), ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    "/schedules/preview": {
+      get: {
+        operationId: "previewSchedule",
+        summary: "A cronTab in a time zone read for people, with its next five runs, as the scheduler reads it (the schedule editor's preview)",
+        parameters: queryParameters(previewScheduleQuerySchema),
+        responses: { ...ok("The expression read for people and its next five runs", ref("SchedulePreview")), ...errors(401, 422) },
       },
     },
     "/schedules/{id}": {

@@ -1,13 +1,14 @@
 import { queryOptions } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/queries/api-fetch";
 import { backgroundPolling, pollInterval } from "@/lib/queries/polling";
-import type { ScheduleJson, ScheduleState } from "@/lib/schemas/schedules";
+import type { ScheduleJson, SchedulePreviewJson, ScheduleState } from "@/lib/schemas/schedules";
 
 export const scheduleKeys = {
   all: ["schedules"] as const,
   list: () => [...scheduleKeys.all, "list"] as const,
   detail: (id: string) => [...scheduleKeys.all, "detail", id] as const,
   forToken: (tokenId: string) => [...scheduleKeys.all, "token", tokenId] as const,
+  preview: (cronTab: string, timezone: string) => [...scheduleKeys.all, "preview", cronTab, timezone] as const,
 };
 
 const live = (schedules: readonly ScheduleJson[] | ScheduleJson | undefined) =>
@@ -37,6 +38,19 @@ export function scheduleForTokenQueryOptions(tokenId: string) {
     queryKey: scheduleKeys.forToken(tokenId),
     queryFn: async ({ signal }) => (await apiFetch<ScheduleJson[]>("/api/schedules", { params: { tokenId }, signal })).data[0] ?? null,
     staleTime: 10 * 60_000,
+  });
+}
+
+/**
+ * A cronTab in a time zone read by the server, as the scheduler reads it: its description and
+ * next five runs, or an ApiRequestError (422) whose field (cronTab, timezone) says what is wrong.
+ * The runs move on with time, so an answer is taken again after a minute.
+ */
+export function schedulePreviewQueryOptions(cronTab: string, timezone: string) {
+  return queryOptions({
+    queryKey: scheduleKeys.preview(cronTab, timezone),
+    queryFn: async ({ signal }) => (await apiFetch<SchedulePreviewJson>("/api/schedules/preview", { params: { cronTab, timezone }, signal })).data,
+    staleTime: 60_000,
   });
 }
 

@@ -1,7 +1,9 @@
-// Cron slots of a schedule: the one place that reads a cronTab. Pure, so the editor (browser) and
-// the scheduler loop (server) compute the same slots. croner follows Vixie cron across DST:
+// Cron slots of a schedule: the one place that reads a cronTab. Server-only: the editor asks the
+// server (GET /api/schedules/preview) rather than shipping croner and cronstrue to every browser,
+// so that what it shows is what the scheduler loop computes. croner follows Vixie cron across DST:
 // a fixed time that does not exist (spring forward) runs at the first valid time after the gap,
 // one that occurs twice (fall back) runs once; interval patterns run on both occurrences.
+import "server-only";
 import { Cron } from "croner";
 import cronstrue from "cronstrue";
 
@@ -78,6 +80,11 @@ export function dueSlot(options: { cronTab: string; timezone: string; from: Date
     at = next;
   }
   return { slot: latest, missed };
+}
+
+/** A cronTab in a time zone as the editor previews it: read for people, and its next `count` runs after `after`. */
+export function previewCron(options: { cronTab: string; timezone: string; after: Date; count: number }): { description: string; nextRuns: string[] } {
+  return { description: describeCron(options.cronTab), nextRuns: nextSlots(options).map((d) => d.toISOString()) };
 }
 
 /** "At 02:30 AM" for people; the expression itself when cronstrue cannot read it. */

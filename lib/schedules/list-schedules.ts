@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { findSchedule } from "@/lib/schedules/activate-schedule";
-import { nextSlots } from "@/lib/schedules/cron";
+import { describeCron, nextSlots } from "@/lib/schedules/cron";
 import { targetProblem } from "@/lib/schedules/target";
 import type { ScheduleJson } from "@/lib/schemas/schedules";
 import type { JOB_MODES } from "@/lib/schemas/jobs";
@@ -15,7 +15,7 @@ const include = {
 } satisfies Prisma.ScheduleInclude;
 type Row = Prisma.ScheduleGetPayload<{ include: typeof include }>;
 
-/** Keboola's schedule JSON, with Jobdeck's additions (name, target name, broken, next runs). */
+/** Keboola's schedule JSON, with Jobdeck's additions (name, target name, broken, the cronTab read for people, next runs). */
 async function toScheduleJson(db: Db, s: Row, now: Date): Promise<ScheduleJson> {
   const target = {
     componentId: s.targetComponentId,
@@ -47,6 +47,7 @@ async function toScheduleJson(db: Db, s: Row, now: Date): Promise<ScheduleJson> 
     name: s.configuration.name,
     targetName: targetConfig?.name ?? null,
     broken: problem ? { reason: problem } : null,
+    cronDescription: describeCron(s.cronTab),
     nextRuns: s.state === "enabled" ? nextSlots({ cronTab: s.cronTab, timezone: s.timezone, after: new Date((s.nextSlotAt ?? now).getTime() - 1), count: 5 }).map((d) => d.toISOString()) : [],
     created: s.createdAt.toISOString(),
   };

@@ -7,6 +7,7 @@ import { runDueSchedules } from "@/lib/schedules/run-due-schedules";
 import { createTestProject, unique } from "@/test/factories";
 import * as list from "@/app/api/schedules/route";
 import * as one from "@/app/api/schedules/[id]/route";
+import * as preview from "@/app/api/schedules/preview/route";
 
 const origin = "http://jobdeck.test";
 type Handler = (request: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -21,7 +22,7 @@ async function call(handler: Handler, method: string, path: string, options: { t
 }
 
 async function fixture() {
-  const { project, manage, auth } = await createTestProject();
+  const { project, manage, read, auth } = await createTestProject();
   const target = await db().configuration.create({
     data: { projectId: project.id, componentId: "jobdeck.noop", configId: unique("cfg"), name: "Nightly export", rows: { create: [{ rowId: "r1", name: "Row one" }] } },
   });
@@ -30,7 +31,7 @@ async function fixture() {
     schedule: { cronTab: "* * * * *", timezone: "UTC", state: "enabled", ...over.schedule },
     target: { componentId: "jobdeck.noop", configurationId: target.configId, mode: "run", ...over.target },
   });
-  return { project, manage, auth, target, activate, body };
+  return { project, manage, read, auth, target, activate, body };
 }
 
 describe("POST /api/schedules", () => {
@@ -49,6 +50,7 @@ describe("POST /api/schedules", () => {
       name: "Every minute",
       targetName: "Nightly export",
       broken: null,
+      cronDescription: "At 02:30",
     });
     expect(reply.json.nextRuns).toHaveLength(5);
     const token = await db().token.findUniqueOrThrow({ where: { id: Number(reply.json.tokenId) } });
@@ -92,6 +94,33 @@ describe("POST /api/schedules", () => {
     expect((await call(list.POST as Handler, "POST", "/api/schedules", { token: f.manage.secret, body: {} })).json).toMatchObject({ status: 422, field: "configurationId" });
     expect(await db().configuration.count({ where: { projectId: f.project.id, componentId: "keboola.scheduler" } })).toBe(0);
     expect(await db().schedule.count({ where: { projectId: f.project.id } })).toBe(0);
+  });
+});
+
+describe("GET /api/schedules/preview", () => {
+  it("reads a cronTab in a time zone as the scheduler does, for any token of the project, and names what is wrong", async () => {
+    const f = await fixture();
+    const ask = (query: Record<string, string>, token = f.read.secret) =>
+      call(preview.GET as Handler, "GET", `/api/schedules/preview?${new URLSearchParams(query)}`, { token });
+    const now = Date.now();
+    const answer = await ask({ cronTab: " 30 2 * * 1-5 ", timezone: "Europe/Prague" });
+    expect(answer).toMatchObject({ status: 200, json: { cronTab: "30 2 * * 1-5", timezone: "Europe/Prague", description: "At 02:30, Monday through Friday" } });
+    const runs = (answer.json.nextRuns as string[]).map((iso) => new Date(iso));
+    expect(runs).toHaveLength(5);
+    // Each one 02:30 in Prague on a weekday, after now, in order.
+    for (const [i, run] of runs.entries()) {
+      expect(run.getTime()).toBeGreaterThan(i === 0 ? now : runs[i - 1]!.getTime());
+      const prague = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Prague", weekday: "short", hour: "2-digit", minute: "2-digit" }).format(run);
+      expect(prague).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 02:30$/);
+    }
+    expect((await ask({ cronTab: "* * * * *" })).json).toMatchObject({ timezone: "UTC", description: "Every minute" });
+
+    expect(await ask({ cronTab: "61 * * * *" })).toMatchObject({ status: 422, json: { code: "invalidInput", field: "cronTab", error: expect.stringMatching(/^cronTab: "61 \* \* \* \*" is not a valid cron expression/) } });
+    expect(await ask({ cronTab: "0 2 * *" })).toMatchObject({ status: 422, json: { field: "cronTab", error: expect.stringContaining("must have five fields") } });
+    expect(await ask({ cronTab: "0 0 30 2 *" })).toMatchObject({ status: 422, json: { field: "cronTab", error: expect.stringContaining("never runs") } });
+    expect(await ask({ cronTab: "0 2 * * *", timezone: "Mars/Olympus" })).toMatchObject({ status: 422, json: { field: "timezone", error: expect.stringContaining("is not a time zone") } });
+    expect(await ask({ timezone: "UTC" })).toMatchObject({ status: 422, json: { field: "cronTab" } });
+    expect(await ask({ cronTab: "* * * * *" }, "not-a-token")).toMatchObject({ status: 401 });
   });
 });
 

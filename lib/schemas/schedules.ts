@@ -11,12 +11,21 @@ export type ScheduleState = (typeof SCHEDULE_STATES)[number];
 
 const idText = (what: string) => z.string().trim().min(1, `${what} is required`).max(200).regex(/^[a-zA-Z0-9._-]+$/, `must be a ${what} such as 101`);
 
+/** The cronTab's or the time zone's problem (cron.ts), as an issue at `path`'s cronTab or timezone. */
+function addCronIssue(ctx: z.RefinementCtx, value: { cronTab: string; timezone: string }, path: string[]): void {
+  const problem = cronProblem(value.cronTab, value.timezone);
+  if (problem) ctx.addIssue({ code: "custom", path: [...path, problem.field], message: problem.message });
+}
+
+const cronTabText = z.string().trim().min(1, "cronTab is required").max(200);
+const timezoneText = z.string().trim().min(1).max(100).default("UTC");
+
 /** The body of a keboola.scheduler configuration, as Keboola documents it (automate/set-schedule). */
 export const schedulerConfigurationSchema = z
   .object({
     schedule: z.object({
-      cronTab: z.string().trim().min(1, "cronTab is required").max(200),
-      timezone: z.string().trim().min(1).max(100).default("UTC"),
+      cronTab: cronTabText,
+      timezone: timezoneText,
       state: z.enum(SCHEDULE_STATES).default("enabled"),
     }),
     target: z.object({
@@ -27,10 +36,7 @@ export const schedulerConfigurationSchema = z
       tag: z.string().trim().max(100).optional(),
     }),
   })
-  .superRefine((value, ctx) => {
-    const problem = cronProblem(value.schedule.cronTab, value.schedule.timezone);
-    if (problem) ctx.addIssue({ code: "custom", path: ["schedule", problem.field], message: problem.message });
-  });
+  .superRefine((value, ctx) => addCronIssue(ctx, value.schedule, ["schedule"]));
 export type SchedulerConfiguration = z.output<typeof schedulerConfigurationSchema>;
 
 /**
@@ -75,6 +81,20 @@ export const listSchedulesQuerySchema = z.object({
   tokenId: z.string().regex(/^\d{1,9}$/, "must be a numeric token id").optional(),
 });
 
+/** GET /schedules/preview (Jobdeck): what the editor shows as one types a cronTab and a time zone. */
+export const previewScheduleQuerySchema = z
+  .object({ cronTab: cronTabText, timezone: timezoneText })
+  .superRefine((value, ctx) => addCronIssue(ctx, value, []));
+
+export const schedulePreviewSchema = z.object({
+  cronTab: z.string(),
+  timezone: z.string(),
+  // The expression read for people ("At 02:00"), and the next five runs.
+  description: z.string(),
+  nextRuns: z.array(z.string()),
+});
+export type SchedulePreviewJson = z.infer<typeof schedulePreviewSchema>;
+
 export const scheduleExecutionSchema = z.object({
   jobId: z.string().nullable(),
   executionTime: z.string(),
@@ -99,10 +119,12 @@ export const scheduleSchema = z.object({
     tag: z.string(),
   }),
   executions: z.array(scheduleExecutionSchema),
-  // Jobdeck: the configuration's name, the target's name, why it cannot run, the next slots.
+  // Jobdeck: the configuration's name, the target's name, why it cannot run, the cronTab read for
+  // people, the next slots.
   name: z.string(),
   targetName: z.string().nullable(),
   broken: z.object({ reason: z.string() }).nullable(),
+  cronDescription: z.string(),
   nextRuns: z.array(z.string()),
   created: z.string(),
 });
