@@ -8,25 +8,36 @@ import { cache } from "react";
 import { authenticateCaller } from "@/lib/auth/caller";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import type { AuthContext } from "@/lib/auth/tokens";
-import { listComponents } from "@/lib/configurations/configurations";
 import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { JobsFilters } from "@/lib/schemas/filters";
 import type { SessionJson } from "@/lib/schemas/session";
-import { componentKeys, componentsInclude } from "@/lib/queries/components";
+import { componentKeys } from "@/lib/queries/components";
+import { componentsData, projectComponentsVersionSql } from "@/lib/queries/components-data";
 import { type JobsPage, jobKeys } from "@/lib/queries/jobs";
 import { jobsListData, jobsListVersionSql } from "@/lib/queries/jobs-list-data";
 import { sessionKeys } from "@/lib/queries/session";
 
+/** The versions the Jobs page's data is kept under, computed with the session: `[jobs, components]`. */
+const pageVersionsSql = Prisma.sql`json_build_array(${jobsListVersionSql}, ${projectComponentsVersionSql})`;
+
+type Versions = { jobs: string | null; components: string | null };
+
+function readVersions(extra: string | null): Versions {
+  const [jobs, components] = extra === null ? [] : (JSON.parse(extra) as (string | null)[]);
+  return { jobs: jobs ?? null, components: components ?? null };
+}
+
 /**
- * Who the request's session cookie belongs to, once per request, with the version of the
- * project's job lists in the same query (what the Jobs page's data is kept under); null: not
- * signed in.
+ * Who the request's session cookie belongs to, once per request, with the versions of the
+ * project's job lists and components in the same query (what the Jobs page's data is kept
+ * under); null: not signed in.
  */
-const requestAuth = cache(async (): Promise<{ auth: AuthContext; jobsVersion: string | null } | null> => {
+const requestAuth = cache(async (): Promise<{ auth: AuthContext; versions: Versions } | null> => {
   const sessionId = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!sessionId) return null;
-  const found = await authenticateCaller({ db: db(), credential: { kind: "session", sessionId }, extra: jobsListVersionSql });
-  return found && { auth: found.auth, jobsVersion: found.extra };
+  const found = await authenticateCaller({ db: db(), credential: { kind: "session", sessionId }, extra: pageVersionsSql });
+  return found && { auth: found.auth, versions: readVersions(found.extra) };
 });
 
 /** The origin the browser sees, for the jobs' `url` (as lib/api/handler.ts works it out). */
@@ -59,9 +70,9 @@ export async function prefetchJobsList(filters: JobsFilters): Promise<Dehydrated
   try {
     const origin = await requestOrigin();
     const [{ page, counts, countParams }, components] = await Promise.all([
-      jobsListData({ db: db(), projectId, version: found.jobsVersion, filters, origin }),
+      jobsListData({ db: db(), projectId, version: found.versions.jobs, filters, origin }),
       // The same answer the browser's components query gets: pages read configurations' rows from it.
-      listComponents({ db: db(), projectId, origin, include: [...componentsInclude] }),
+      componentsData({ db: db(), projectId, version: found.versions.components, origin }),
     ]);
     const client = new QueryClient();
     client.setQueryData<InfiniteData<JobsPage, string | null>>(jobKeys.list(filters), { pages: [page], pageParams: [null] });
