@@ -193,6 +193,7 @@ const ROUTES: Record<string, RouteSpec> = {
     body: (f) => ({ POST: { name: "Hostile schedule", configuration: { schedule: { cronTab: "0 3 * * *", timezone: "UTC", state: "disabled" }, target: { componentId: f.component, configurationId: f.config, mode: "run" } } } }),
   },
   "/api/schedules/[id]": { params: (f) => ({ id: f.victimScheduleId }), body: () => ({ PATCH: { state: "disabled", name: "Renamed" } }) },
+  "/api/schedules/preview": { query: { cronTab: "30 2 * * 1-5", timezone: "Europe/Prague" } },
   "/api/tokens": { body: () => ({ POST: { description: "hostile-input", canManageJobs: false } }) },
   "/api/tokens/[id]": { params: (f) => ({ id: f.victimTokenId }) },
   "/api/v2/storage/buckets": { body: () => ({ POST: { name: "hostile", stage: "in", description: "d" } }) },
