@@ -43,7 +43,7 @@ function keepable(filters: JobsFilters): boolean {
 /**
  * The first page of `filters`' jobs and their counts, as `/api/search/jobs` and its counts answer
  * them. `version` is jobsListVersionSql's value as of now (null: unknown): while it is unchanged,
- * the data read slot it is returned again instead of being read.
+ * the data read for it is returned again instead of being read.
  */
 export async function jobsListData(options: { db: Db; projectId: number; version: string | null; filters: JobsFilters; origin: string }): Promise<JobsListData> {
   const { db, projectId, version, filters, origin } = options;
