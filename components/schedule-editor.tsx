@@ -228,7 +228,7 @@ export function ScheduleEditor({ initial, onDone }: { initial?: ScheduleJson; on
 }
 
 type CronReading = {
-  /** The server's reading of what is typed: null while it is asked, or when the input is invalid. */
+  /** The server's latest reading (while the next is asked, the last one); null before the first, and when the input is invalid. */
   preview: SchedulePreviewJson | null;
   /** True when `preview` is of exactly what is typed now. */
   ready: boolean;

@@ -33,4 +33,15 @@ describe("VersionedStore", () => {
     bySize.set("d", "v", "dddddd");
     expect(bySize.get("c", "v")).toBe("zzzz");
   });
+  it("reads through: loads on a miss and keeps the value at its version, never keeps under a null version", async () => {
+    const kept = store({ total: 100, largest: 100 });
+    let loads = 0;
+    const load = async () => `value ${++loads}`;
+    expect(await kept.read("a", "v1", load)).toBe("value 1");
+    expect(await kept.read("a", "v1", load)).toBe("value 1");
+    expect(await kept.read("a", "v2", load)).toBe("value 2");
+    expect(await kept.read("a", null, load)).toBe("value 3");
+    expect(await kept.read("a", null, load)).toBe("value 4");
+    expect(kept.get("a", "v2")).toBe("value 2");
+  });
 });

@@ -20,6 +20,18 @@ export class VersionedStore<T> {
     return hit.value;
   }
 
+  /**
+   * What `key` holds at `version`, else `load`'s value, kept for the next caller that finds the
+   * same version. A null version (unknown, or data that must not be kept) always loads and keeps nothing.
+   */
+  async read(key: string, version: string | null, load: () => Promise<T>): Promise<T> {
+    const hit = version === null ? undefined : this.get(key, version);
+    if (hit !== undefined) return hit;
+    const value = await load();
+    if (version !== null) this.set(key, version, value);
+    return value;
+  }
+
   /** Keeps `value` as what `key` holds at `version`, in place of what it held. */
   set(key: string, version: string, value: T): void {
     this.forget(key);

@@ -36,10 +36,5 @@ const kept = new VersionedStore<ComponentsAnswer>({ entries: 64, total: 16_000_0
  */
 export async function componentsData(options: { db: Db; projectId: number; version: string | null; origin: string }): Promise<ComponentsAnswer> {
   const { db, projectId, version, origin } = options;
-  const key = JSON.stringify([projectId, origin]);
-  const hit = version === null ? undefined : kept.get(key, version);
-  if (hit) return hit;
-  const answer = await listComponents({ db, projectId, origin, include: [...componentsInclude] });
-  if (version !== null) kept.set(key, version, answer);
-  return answer;
+  return kept.read(JSON.stringify([projectId, origin]), version, () => listComponents({ db, projectId, origin, include: [...componentsInclude] }));
 }

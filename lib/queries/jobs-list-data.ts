@@ -47,16 +47,13 @@ function keepable(filters: JobsFilters): boolean {
  */
 export async function jobsListData(options: { db: Db; projectId: number; version: string | null; filters: JobsFilters; origin: string }): Promise<JobsListData> {
   const { db, projectId, version, filters, origin } = options;
-  const slot = version !== null && keepable(filters) ? { key: JSON.stringify([projectId, origin, filters]), version } : null;
-  const hit = slot && kept.get(slot.key, slot.version);
-  if (hit) return hit;
-  const search = searchJobsSchema.parse({ ...jobsFiltersToApi(filters), sortBy: "id", sortOrder: "desc", limit: String(filters.limit) });
-  const countParams = jobsFiltersToApi(withoutStatusFilters(filters));
-  const [page, counts] = await Promise.all([
-    searchJobs({ db, projectId, input: search, origin }),
-    countJobs({ db, projectId, input: countJobsSchema.parse(countParams) }),
-  ]);
-  const data = { page, counts, countParams };
-  if (slot) kept.set(slot.key, slot.version, data);
-  return data;
+  return kept.read(JSON.stringify([projectId, origin, filters]), keepable(filters) ? version : null, async () => {
+    const search = searchJobsSchema.parse({ ...jobsFiltersToApi(filters), sortBy: "id", sortOrder: "desc", limit: String(filters.limit) });
+    const countParams = jobsFiltersToApi(withoutStatusFilters(filters));
+    const [page, counts] = await Promise.all([
+      searchJobs({ db, projectId, input: search, origin }),
+      countJobs({ db, projectId, input: countJobsSchema.parse(countParams) }),
+    ]);
+    return { page, counts, countParams };
+  });
 }

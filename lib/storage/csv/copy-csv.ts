@@ -130,8 +130,8 @@ export class CsvCopyScanner {
 
   /**
    * The end of one slice of a sliced file, whose next slice starts a new record on a new line (and
-   * may start with its own BOM): the slice's last record (it need not end in a line break), after
-   * the checks that an unfinished slice fails, as at the file's end.
+   * may start with its own BOM), or of the whole input (end): the last record (it need not end in a
+   * line break), after the checks that an unfinished input fails.
    */
   endSlice(): Buffer | null {
     if (this.utf8Carry.length > 0) throw new CsvError(this.line, CSV_PROBLEMS.notUtf8);
@@ -152,14 +152,9 @@ export class CsvCopyScanner {
 
   /** The last record (a file need not end in a line break); throws on what an unfinished file leaves open. */
   end(): Buffer | null {
-    if (this.utf8Carry.length > 0) throw new CsvError(this.line, CSV_PROBLEMS.notUtf8);
-    if (this.state === QUOTED || this.state === ESCAPED) throw new CsvError(this.recordLine, CSV_PROBLEMS.unclosedQuote);
-    const empty = Buffer.alloc(0);
-    const out = this.output(empty, 0, 1);
-    const at = { pos: 0 };
-    this.endRecord(empty, 0, out, at);
+    const last = this.endSlice();
     if (this.header === null) throw new CsvError(1, CSV_PROBLEMS.empty);
-    return at.pos > 0 ? out.subarray(0, at.pos) : null;
+    return last;
   }
 
   private output(buf: Buffer, start: number, records: number): Buffer {

@@ -46,21 +46,33 @@ export function decompressed(stream: Readable): Readable {
 /** One slice of a sliced File, its bytes decompressed. */
 export type SlicePart = { index: number; name: string; stream: Readable };
 
+/** A sliced File's slices, to iterate once; close() ends the one being read and the rest unopened. */
+export type Slices = AsyncIterable<SlicePart> & { close(): void };
+
 /**
  * A sliced file's slices in the manifest's order, each decompressed on its own (a slice may be
  * gzip) and opened only when the one before has been taken. Every slice is checked to be there
  * before the first is given (StorageJobError "invalidSlice" or "invalidManifest" otherwise); one
- * deleted meanwhile ends the slices in "invalidSlice". Whoever takes a slice reads or destroys it.
+ * deleted meanwhile ends the slices in "invalidSlice".
  */
-export async function openSlices(options: { db: Db; file: File; store: FileStore }): Promise<AsyncGenerator<SlicePart>> {
+export async function openSlices(options: { db: Db; file: File; store: FileStore }): Promise<Slices> {
   const slices = await resolveSlices(options);
-  return (async function* () {
+  let current: Readable | null = null;
+  const parts = (async function* () {
     for (const [index, slice] of slices.entries()) {
       const found = await options.store.get(slice.key);
       if (!found) throw new StorageJobError("invalidSlice", `Slice ${index + 1} of the sliced file's manifest (${slice.url.slice(0, 200)}) has no contents in Jobdeck's file store (it was deleted).`);
-      yield { index, name: slice.name, stream: decompressed(found.stream) };
+      current = decompressed(found.stream);
+      yield { index, name: slice.name, stream: current };
     }
   })();
+  return {
+    [Symbol.asyncIterator]: () => parts,
+    close: () => {
+      current?.destroy();
+      void parts.return(undefined);
+    },
+  };
 }
 
 /**
@@ -70,13 +82,11 @@ export async function openSlices(options: { db: Db; file: File; store: FileStore
  */
 export async function openSlicedContents(options: { db: Db; file: File; store: FileStore }): Promise<Readable> {
   const slices = await openSlices(options);
-  let current: Readable | null = null;
   return Readable.from(
     (async function* () {
       for await (const slice of slices) {
-        current = slice.stream;
         let last = LF;
-        for await (const chunk of current as AsyncIterable<Buffer>) {
+        for await (const chunk of slice.stream as AsyncIterable<Buffer>) {
           if (chunk.length === 0) continue;
           last = chunk[chunk.length - 1]!;
           yield chunk;
@@ -85,5 +95,5 @@ export async function openSlicedContents(options: { db: Db; file: File; store: F
       }
     })(),
     { objectMode: false },
-  ).on("close", () => current?.destroy());
+  ).on("close", () => slices.close());
 }

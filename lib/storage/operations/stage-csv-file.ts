@@ -95,20 +95,7 @@ async function openContents(options: StageOptions): Promise<Contents> {
     return { parts: [{ name: null, stream }], places, close: () => stream.destroy() };
   }
   const slices = await openSlices({ db: options.db, file: options.file, store: options.files });
-  let current: Readable | null = null;
-  return {
-    parts: (async function* () {
-      for await (const slice of slices) {
-        current = slice.stream;
-        yield slice;
-      }
-    })(),
-    places,
-    close: () => {
-      current?.destroy();
-      void slices.return(undefined);
-    },
-  };
+  return { parts: slices, places, close: () => slices.close() };
 }
 
 async function openOne(file: File, files: FileStore): Promise<Readable> {
